@@ -1,0 +1,1 @@
+//! zeroskip-hdl: the hardware (in progress).

@@ -1,0 +1,7 @@
+//! The subcommands of the `zeroskip` binary, one module each; `main.rs` only dispatches.
+//! Each module parses into a typed `Args`, validates it once, and calls the library.
+
+pub mod bench;
+pub mod eval;
+pub mod features;
+pub mod transcribe;

@@ -1,0 +1,6 @@
+//! `zeroskip`, the host: everything between audio and text. It packs weights for the sparse
+//! engine, runs the bit-exact golden model and its cycle model, drives the backends
+//! (`golden`, `sim` in Verilator, `xrt` on a card), and holds the CLI's subcommands.
+
+pub mod cli;
+pub mod golden;

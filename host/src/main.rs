@@ -1,0 +1,46 @@
+//! The `zeroskip` command: parses arguments and dispatches to `zeroskip::cli`.
+//! Exit codes: 0 success, 1 an error (printed to stderr with its causes), 2 bad usage (clap).
+
+use clap::{Parser, Subcommand};
+use zeroskip::cli;
+
+/// zeroskip: a pruned Deep Speech model on a zero-skipping sparse FPGA engine.
+///
+/// Transcribe audio on the CPU (float or bit-exact fixed point), on the RTL in Verilator, or on
+/// an Alveo card; benchmark the sparse engine; inspect models and features.
+#[derive(Parser)]
+#[command(name = "zeroskip", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print benchmark figures as text or JSON (sparse engine, model speed).
+    #[command(subcommand)]
+    Bench(cli::bench::BenchCommand),
+    /// Transcribe WAV files to text.
+    Transcribe(cli::transcribe::Args),
+    /// Compute WER, CER and real-time factor over a manifest of `path<TAB>reference` lines.
+    Eval(cli::eval::Args),
+    /// Print the MFCC frames of a WAV file (before normalisation) and their parameters.
+    Features(cli::features::Args),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Bench(c) => cli::bench::run(c),
+        Command::Transcribe(a) => cli::transcribe::run(a),
+        Command::Eval(a) => cli::eval::run(a),
+        Command::Features(a) => cli::features::run(a),
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        for cause in e.chain().skip(1) {
+            eprintln!("  caused by: {cause}");
+        }
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,1 @@
+//! zeroskip-sim: Verilator co-simulation (in progress).
