@@ -3,4 +3,5 @@
 //! (`golden`, `sim` in Verilator, `xrt` on a card), and holds the CLI's subcommands.
 
 pub mod cli;
+pub mod features;
 pub mod golden;
