@@ -1,1 +1,197 @@
-//! golden (in progress)
+//! The golden model of the sparse engine: computes, from the *packed streams*, exactly what the
+//! hardware computes, word for word, and the cycles its schedule takes (the cycle model).
+
+use thiserror::Error;
+use zeroskip_arch::stream::{DecodeError, Entry};
+use zeroskip_arch::{fixed, timing, PackedMatrix};
+
+/// Why a product cannot be computed; each variant quotes the offending value.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum GoldenError {
+    /// The vector's length is not the matrix's column count.
+    #[error("vector has {len} values, the matrix has {cols} columns")]
+    VectorLength {
+        /// Values given.
+        len: usize,
+        /// Columns of the matrix.
+        cols: usize,
+    },
+    /// An activation does not fit the activation width.
+    #[error("activation {value} at column {col} does not fit in {bits} bits")]
+    ActRange {
+        /// Column.
+        col: usize,
+        /// Value.
+        value: i64,
+        /// Activation width.
+        bits: u32,
+    },
+    /// The shift exceeds what the hardware accepts.
+    #[error("shift {shift} is larger than the maximum {max}")]
+    Shift {
+        /// Shift given.
+        shift: u32,
+        /// Largest allowed.
+        max: u32,
+    },
+    /// The streams are malformed.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+}
+
+/// Checks a vector and shift against a packed matrix, as every backend must before a run.
+pub fn check_inputs(m: &PackedMatrix, x: &[i64], shift: u32) -> Result<(), GoldenError> {
+    if x.len() != m.cols {
+        return Err(GoldenError::VectorLength { len: x.len(), cols: m.cols });
+    }
+    if let Some((col, &value)) = x.iter().enumerate().find(|(_, v)| !fixed::fits(**v, m.cfg.act_bits)) {
+        return Err(GoldenError::ActRange { col, value, bits: m.cfg.act_bits });
+    }
+    if shift > m.cfg.max_shift() {
+        return Err(GoldenError::Shift { shift, max: m.cfg.max_shift() });
+    }
+    Ok(())
+}
+
+/// The engine's result for `y = requantize(W x, shift)`, one value per matrix row, computed by
+/// walking each PE's stream exactly as the PE does.
+pub fn spmv(m: &PackedMatrix, x: &[i64], shift: u32) -> Result<Vec<i64>, GoldenError> {
+    check_inputs(m, x, shift)?;
+    let cfg = &m.cfg;
+    let mut y = vec![0i64; m.rows];
+    for (pe, stream) in m.streams.iter().enumerate() {
+        let rows = &m.rows_by_pe[pe];
+        let (mut row, mut cursor, mut acc) = (0usize, 0usize, 0i64);
+        for (k, &word) in stream.iter().enumerate() {
+            let e = Entry::decode(word, cfg);
+            let col = cursor + e.skip as usize;
+            if col >= m.cols {
+                return Err(DecodeError::Column { pe, entry: k, col, cols: m.cols }.into());
+            }
+            acc += fixed::mul(e.weight, x[col]);
+            cursor = col + 1;
+            if e.last {
+                let Some(&r) = rows.get(row) else {
+                    return Err(DecodeError::RowCount { pe, found: row + 1, expected: rows.len() }.into());
+                };
+                y[r] = fixed::requantize(acc, shift, cfg.act_bits);
+                row += 1;
+                cursor = 0;
+                acc = 0;
+            }
+        }
+        if row != rows.len() || cursor != 0 {
+            let found = row + usize::from(cursor != 0);
+            return Err(DecodeError::RowCount { pe, found, expected: rows.len() }.into());
+        }
+    }
+    Ok(y)
+}
+
+/// The cycles the hardware needs for one run of `m` (see `zeroskip_arch::timing`).
+pub fn cycles(m: &PackedMatrix) -> u64 {
+    timing::engine_cycles(&m.entries_per_pe())
+}
+
+/// Figures of one packing: what the benchmark and the reports print.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct PackStats {
+    /// True non-zero weights.
+    pub nnz: usize,
+    /// All stream entries, padding and empty-row markers included.
+    pub entries: usize,
+    /// Entries that store no weight (padding and empty rows).
+    pub filler_entries: usize,
+    /// Bits of one entry.
+    pub entry_bits: u32,
+    /// Stored bits per true non-zero.
+    pub bits_per_nnz: f64,
+    /// Dense bits at the same weight width divided by stored bits.
+    pub compression_vs_dense: f64,
+    /// Cycles of one run, from the cycle model.
+    pub cycles: u64,
+    /// Non-zero multiply-accumulates per PE per cycle: `nnz / (P * cycles)`.
+    pub pe_utilization: f64,
+    /// Longest PE stream over mean PE stream (1.0 is a perfect balance).
+    pub imbalance: f64,
+}
+
+impl PackStats {
+    /// Computes the figures of a packing.
+    pub fn of(m: &PackedMatrix) -> Self {
+        let entries = m.total_entries();
+        let filler_entries = m
+            .streams
+            .iter()
+            .flatten()
+            .filter(|&&w| Entry::decode(w, &m.cfg).is_filler())
+            .count();
+        let cycles = cycles(m);
+        let longest = m.entries_per_pe().into_iter().max().unwrap_or(0) as f64;
+        let mean = entries as f64 / m.cfg.pes as f64;
+        PackStats {
+            nnz: m.nnz,
+            entries,
+            filler_entries,
+            entry_bits: m.cfg.entry_bits(),
+            bits_per_nnz: m.bits_per_nnz(),
+            compression_vs_dense: m.dense_bits() as f64 / m.stored_bits() as f64,
+            cycles,
+            pe_utilization: m.nnz as f64 / (m.cfg.pes as f64 * cycles as f64),
+            imbalance: if mean > 0.0 { longest / mean } else { 1.0 },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zeroskip_arch::HwConfig;
+
+    /// A direct dense computation, independent of the stream walk.
+    fn dense_reference(rows: usize, cols: usize, w: &[i64], x: &[i64], shift: u32) -> Vec<i64> {
+        (0..rows)
+            .map(|r| {
+                let acc: i64 = (0..cols).map(|c| w[r * cols + c] * x[c]).sum();
+                fixed::requantize(acc, shift, 16)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn stream_walk_equals_dense_product() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for case in 0..200 {
+            let cfg = HwConfig { pes: 1 + case % 5, index_bits: 1 + (case % 6) as u32, ..HwConfig::default() };
+            let (rows, cols) = (rng.gen_range(1..30), rng.gen_range(1..300));
+            let density: f64 = rng.gen();
+            let w: Vec<i64> = (0..rows * cols)
+                .map(|_| if rng.gen_bool(density) { rng.gen_range(-32768..=32767) } else { 0 })
+                .collect();
+            let x: Vec<i64> = (0..cols).map(|_| rng.gen_range(-32768..=32767)).collect();
+            let shift = rng.gen_range(0..=40);
+            let m = PackedMatrix::from_dense(&cfg, rows, cols, &w, 1 + case % 4).unwrap();
+            assert_eq!(spmv(&m, &x, shift).unwrap(), dense_reference(rows, cols, &w, &x, shift), "case {case}");
+        }
+    }
+
+    #[test]
+    fn cycle_model_counts_longest_stream() {
+        let cfg = HwConfig { pes: 2, ..HwConfig::default() };
+        // Row 0 (PE 0): 3 non-zeros; row 1 (PE 1): empty, one marker entry.
+        let m = PackedMatrix::from_dense(&cfg, 2, 3, &[1, 2, 3, 0, 0, 0], 1).unwrap();
+        assert_eq!(cycles(&m), 3 + timing::PIPELINE_LATENCY);
+        let s = PackStats::of(&m);
+        assert_eq!((s.nnz, s.entries, s.filler_entries), (3, 4, 1));
+    }
+
+    #[test]
+    fn bad_inputs_are_errors() {
+        let cfg = HwConfig { pes: 1, ..HwConfig::default() };
+        let m = PackedMatrix::from_dense(&cfg, 1, 2, &[1, 2], 1).unwrap();
+        assert_eq!(spmv(&m, &[1], 0).unwrap_err(), GoldenError::VectorLength { len: 1, cols: 2 });
+        assert!(matches!(spmv(&m, &[1, 40000], 0), Err(GoldenError::ActRange { col: 1, .. })));
+        assert!(matches!(spmv(&m, &[1, 1], 99), Err(GoldenError::Shift { shift: 99, max: 47 })));
+    }
+}
