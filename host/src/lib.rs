@@ -5,3 +5,6 @@
 pub mod cli;
 pub mod features;
 pub mod golden;
+pub mod matrix_file;
+pub mod random_matrix;
+pub mod spmv;
