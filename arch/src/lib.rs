@@ -2,6 +2,7 @@
 //!
 //! Everything both sides must agree on lives here, once: the hardware configuration and its
 //! limits ([`config`]), the fixed-point arithmetic the datapath implements ([`fixed`]), the
+//! activation tables ([`act`]) and the LSTM cell update ([`cell`]), the
 //! compressed weight-stream format and how rows are dealt to processing elements ([`stream`]),
 //! the engine's port protocol ([`ports`]) and its timing, from which the cycle model is
 //! computed ([`timing`]).
@@ -9,6 +10,8 @@
 //! included, can use it.
 #![deny(missing_docs)]
 
+pub mod act;
+pub mod cell;
 pub mod config;
 pub mod fixed;
 pub mod ports;

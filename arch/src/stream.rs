@@ -473,7 +473,10 @@ mod tests {
             ]
         );
         assert_eq!(e1, vec![en(0, 0, true)]);
-        assert_eq!(p.streams, vec![vec![0x10005, 0x30000, 0x7fffd, 0x40007], vec![0x40000]]);
+        assert_eq!(
+            p.streams,
+            vec![vec![0x10005, 0x30000, 0x7fffd, 0x40007], vec![0x40000]]
+        );
         assert_eq!(p.rows_by_pe, vec![vec![0, 2], vec![1]]);
         assert_eq!(p.nnz, 3);
         assert_eq!(p.stored_bits(), 5 * (16 + 2 + 1));
