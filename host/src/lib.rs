@@ -2,9 +2,13 @@
 //! engine, runs the bit-exact golden model and its cycle model, drives the backends
 //! (`golden`, `sim` in Verilator, `xrt` on a card), and holds the CLI's subcommands.
 
+pub mod backend;
 pub mod cli;
+pub mod ctc;
 pub mod features;
 pub mod golden;
 pub mod matrix_file;
+pub mod metrics;
+pub mod model;
 pub mod random_matrix;
 pub mod spmv;
