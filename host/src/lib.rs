@@ -3,6 +3,7 @@
 //! (`golden`, `sim` in Verilator, `xrt` on a card), and holds the CLI's subcommands.
 
 pub mod backend;
+pub mod audio;
 pub mod cli;
 pub mod ctc;
 pub mod features;
