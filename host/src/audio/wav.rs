@@ -251,6 +251,13 @@ fn header_error(e: hound::Error, path: PathBuf) -> AudioError {
     match e {
         hound::Error::IoError(e) if is_eof(&e) => AudioError::TruncatedHeader { path },
         hound::Error::IoError(source) => AudioError::Io { path, source },
+        // hound's wording for IEEE float data that is not 32-bit.
+        hound::Error::FormatError("bits per sample is not 32") => AudioError::Unsupported {
+            path,
+            detail: "float samples that are not 32-bit (e.g. 64-bit float); convert with \
+                     `sox in.wav -e floating-point -b 32 out.wav`"
+                .into(),
+        },
         hound::Error::FormatError(detail) => AudioError::Malformed {
             path,
             detail: detail.into(),
@@ -276,6 +283,13 @@ fn sample_error(e: hound::Error, path: PathBuf, index: u64, info: &WavInfo) -> A
             expected: info.frames,
         },
         hound::Error::IoError(source) => AudioError::Io { path, source },
+        hound::Error::Unsupported | hound::Error::TooWide => AudioError::Unsupported {
+            path,
+            detail: format!(
+                "{}-bit samples in this container width (block align / channels)",
+                info.bits_per_sample
+            ),
+        },
         other => AudioError::Malformed {
             path,
             detail: format!("sample {index}: {other}"),
