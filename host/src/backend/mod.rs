@@ -4,8 +4,10 @@
 //! in this build) answers with [`BackendError::NotAvailable`], never a panic.
 
 mod float;
+mod pipeline;
 
 pub use float::FloatBackend;
+pub use pipeline::{Timing, TranscribeError, Transcriber, Transcript};
 
 use crate::model::{InputWidth, Model};
 use ndarray::{Array2, ArrayView2};

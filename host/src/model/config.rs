@@ -2,7 +2,7 @@
 //! with, the layer sizes, the alphabet with its blank index, and the clipped-ReLU ceiling.
 
 use crate::ctc::{Alphabet, AlphabetError};
-use crate::features::FeatureConfig;
+use crate::features::{FeatureConfig, FeatureError};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -27,16 +27,9 @@ pub enum ConfigError {
     /// The alphabet or blank index is unusable.
     #[error(transparent)]
     Alphabet(#[from] AlphabetError),
-    /// A front-end parameter is out of range.
-    #[error("features.{field} = {value}: {reason}")]
-    Feature {
-        /// The parameter's name in the JSON.
-        field: &'static str,
-        /// Its value, as written.
-        value: String,
-        /// What it should be.
-        reason: String,
-    },
+    /// A front-end parameter is out of range ([`FeatureConfig::validate`]).
+    #[error(transparent)]
+    Features(#[from] FeatureError),
 }
 
 /// Everything that fixes the model's shape. JSON, unknown fields refused:
@@ -80,7 +73,7 @@ impl Default for ModelConfig {
 impl ModelConfig {
     /// Checks every field; the first problem found is returned.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        validate_features(&self.features)?;
+        self.features.validate()?;
         if let Some(index) = self.fc_sizes.iter().position(|&n| n == 0) {
             return Err(ConfigError::ZeroLayer { index });
         }
@@ -108,71 +101,6 @@ impl ModelConfig {
     pub fn output_width(&self) -> usize {
         self.alphabet.chars().count() + 1
     }
-}
-
-/// Range checks on the front end's parameters (those a model file could get wrong).
-fn validate_features(f: &FeatureConfig) -> Result<(), ConfigError> {
-    fn bad(field: &'static str, value: impl ToString, reason: impl Into<String>) -> ConfigError {
-        ConfigError::Feature {
-            field,
-            value: value.to_string(),
-            reason: reason.into(),
-        }
-    }
-    let positive = |field: &'static str, v: f32| {
-        if v.is_finite() && v > 0.0 {
-            Ok(())
-        } else {
-            Err(bad(field, v, "must be a finite number above 0"))
-        }
-    };
-    if f.sample_rate == 0 {
-        return Err(bad("sample_rate", 0, "must be above 0"));
-    }
-    positive("window_ms", f.window_ms)?;
-    positive("hop_ms", f.hop_ms)?;
-    if !(f.preemphasis.is_finite() && (0.0..1.0).contains(&f.preemphasis)) {
-        return Err(bad("preemphasis", f.preemphasis, "must be in [0, 1)"));
-    }
-    let window = (f.window_ms as f64 * f.sample_rate as f64 / 1000.0).round() as usize;
-    if f.n_fft < window.max(1) {
-        return Err(bad(
-            "n_fft",
-            f.n_fft,
-            format!("must be at least the window length, {window} samples"),
-        ));
-    }
-    if f.n_filters == 0 {
-        return Err(bad("n_filters", 0, "must be above 0"));
-    }
-    if f.n_ceps == 0 || f.n_ceps > f.n_filters {
-        return Err(bad(
-            "n_ceps",
-            f.n_ceps,
-            format!("must be in 1..={} (n_filters)", f.n_filters),
-        ));
-    }
-    let nyquist = f.sample_rate as f32 / 2.0;
-    if !(f.low_hz.is_finite() && f.low_hz >= 0.0) {
-        return Err(bad("low_hz", f.low_hz, "must be a finite number >= 0"));
-    }
-    if !(f.high_hz.is_finite() && f.high_hz > f.low_hz && f.high_hz <= nyquist) {
-        return Err(bad(
-            "high_hz",
-            f.high_hz,
-            format!(
-                "must be above low_hz ({}) and at most {nyquist} Hz",
-                f.low_hz
-            ),
-        ));
-    }
-    if !(f.lifter.is_finite() && f.lifter >= 0.0) {
-        return Err(bad("lifter", f.lifter, "must be a finite number >= 0"));
-    }
-    if f.stride == 0 {
-        return Err(bad("stride", 0, "must be at least 1"));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
