@@ -139,6 +139,7 @@ fn resampler_is_band_limited() {
         );
         let out = read_wav(&path, TARGET_RATE).unwrap().samples;
         let level = rms(&out[400..out.len() - 400]) / (0.5 / 2f64.sqrt());
+        eprintln!("{freq} Hz at {rate} Hz: level after resampling {level:.1e}");
         assert!(
             level < 1e-3,
             "{freq} Hz at {rate} Hz leaks through at {level:e}"

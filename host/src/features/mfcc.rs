@@ -62,15 +62,16 @@ impl Mfcc {
     pub fn compute(&self, samples: &[f32]) -> Frames {
         let cfg = &self.cfg;
         let a = cfg.preemphasis as f64;
-        let emph: Vec<f64> = samples
-            .iter()
-            .enumerate()
-            .map(|(i, &x)| match i {
-                0 => x as f64,
-                _ => x as f64 - a * samples[i - 1] as f64,
+        // Pre-emphasised sample i, computed where it is needed (no second copy of the signal).
+        let emph = |i: usize| -> Option<f64> {
+            let x = *samples.get(i)? as f64;
+            Some(if i == 0 {
+                x
+            } else {
+                x - a * samples[i - 1] as f64
             })
-            .collect();
-        let n_frames = self.frame_count(emph.len());
+        };
+        let n_frames = self.frame_count(samples.len());
         let n_fft = cfg.n_fft;
         let n_bins = n_fft / 2 + 1;
         let mut out = Frames::zeros((n_frames, cfg.n_ceps));
@@ -82,7 +83,7 @@ impl Mfcc {
             let start = t * self.hop;
             for (j, slot) in buf.iter_mut().enumerate() {
                 let x = match self.window.get(j) {
-                    Some(w) => emph.get(start + j).map_or(0.0, |x| x * w),
+                    Some(w) => emph(start + j).map_or(0.0, |x| x * w),
                     None => 0.0,
                 };
                 *slot = Complex::new(x, 0.0);
