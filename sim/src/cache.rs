@@ -402,6 +402,19 @@ fn classes_mk(text: &str) -> (Vec<String>, String) {
     (globals, switches)
 }
 
+/// The Verilator arguments that can change how the run-time objects compile: all but
+/// parameters (`-G`), warning switches (`-W`), Verilog defines and include directories.
+fn runtime_args(args: &[String]) -> Vec<&str> {
+    args.iter()
+        .map(String::as_str)
+        .filter(|a| {
+            !["-G", "-W", "+define+", "+incdir+", "-D", "-I"]
+                .iter()
+                .any(|p| a.starts_with(p))
+        })
+        .collect()
+}
+
 /// Puts Verilator's run-time objects into `obj`: copied from the runtime cache, or compiled
 /// once (under a lock) and added to it.
 fn runtime_objects(
@@ -416,7 +429,7 @@ fn runtime_objects(
     if globals.is_empty() {
         return Ok(());
     }
-    let args = req.verilator_args().join("\u{0}");
+    let args = runtime_args(&req.verilator_args()).join("\u{0}");
     let rkey = hash(&[
         CACHE_FORMAT,
         version_line,
@@ -479,6 +492,14 @@ mod tests {
         let (g, s) = classes_mk(t);
         assert_eq!(g, vec!["verilated", "verilated_threads"]);
         assert_eq!(s, "VM_TRACE = 1\n");
+    }
+
+    #[test]
+    fn parameters_and_warning_flags_do_not_change_the_runtime() {
+        let a: Vec<String> = ["--cc", "-GPES=4", "-Wno-WIDTH", "-CFLAGS", "-O3"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(runtime_args(&a), vec!["--cc", "-CFLAGS", "-O3"]);
     }
 
     #[test]

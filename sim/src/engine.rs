@@ -79,8 +79,8 @@ impl EngineSim {
 
     /// [`EngineSim::new`] with options.
     pub fn with_options(cfg: &HwConfig, opts: &EngineOptions) -> Result<Self, SimError> {
-        let verilog = generate(cfg)?;
-        Self::from_verilog(cfg, &verilog.0, verilog.1, opts)
+        let verilog = zeroskip_hdl::generate_verilog(cfg)?;
+        Self::from_verilog(cfg, &verilog, zeroskip_hdl::TOP_MODULE, opts)
     }
 
     /// Builds an engine from given Verilog whose top module `top` follows the port protocol
@@ -91,7 +91,7 @@ impl EngineSim {
         top: &str,
         opts: &EngineOptions,
     ) -> Result<Self, SimError> {
-        cfg.validate().map_err(|e| SimError::Hdl(e.to_string()))?;
+        cfg.validate()?;
         let mut build = opts.build.clone();
         build.clock = Some(p::CLOCK.to_string());
         let model = Model::build(verilog, top, &build)?;
@@ -233,14 +233,6 @@ impl EngineSim {
     pub fn model(&mut self) -> &mut Model {
         &mut self.model
     }
-}
-
-/// The engine's Verilog and top module name, from `zeroskip-hdl`.
-fn generate(cfg: &HwConfig) -> Result<(String, &'static str), SimError> {
-    let _ = cfg;
-    Err(SimError::Hdl(
-        "zeroskip-hdl does not provide generate_verilog yet; use EngineSim::from_verilog".into(),
-    ))
 }
 
 /// Checks that a packed matrix fits the engine before anything is driven.

@@ -107,7 +107,10 @@ pub enum SimError {
     },
     /// The engine's Verilog could not be generated.
     #[error("generating the engine's Verilog failed: {0}")]
-    Hdl(String),
+    Hdl(#[from] zeroskip_hdl::HdlError),
+    /// The hardware configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] zeroskip_arch::ConfigError),
     /// The design lacks a port the engine protocol needs, or has it too narrow.
     #[error("engine port `{port}` is {found} bits wide, the configuration needs at least {need}")]
     PortWidth {
