@@ -49,9 +49,11 @@ struct Setup {
 
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = ModelConfig::default();
-    cfg.fc_sizes = [16, 16, 16];
-    cfg.lstm_hidden = 8;
+    let cfg = ModelConfig {
+        fc_sizes: [16, 16, 16],
+        lstm_hidden: 8,
+        ..Default::default()
+    };
     let model = dir.path().join("tiny");
     Model::random(cfg, 11).unwrap().save(&model).unwrap();
     let good = dir.path().join("good.wav");

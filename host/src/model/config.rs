@@ -131,11 +131,15 @@ mod tests {
         let mut c = ModelConfig::default();
         c.fc_sizes[1] = 0;
         assert_eq!(c.validate(), Err(ConfigError::ZeroLayer { index: 1 }));
-        let mut c = ModelConfig::default();
-        c.relu_clip = -1.0;
+        let c = ModelConfig {
+            relu_clip: -1.0,
+            ..Default::default()
+        };
         assert!(c.validate().unwrap_err().to_string().contains("-1"));
-        let mut c = ModelConfig::default();
-        c.blank_index = 30;
+        let c = ModelConfig {
+            blank_index: 30,
+            ..Default::default()
+        };
         assert!(c.validate().unwrap_err().to_string().contains("30"));
         let mut c = ModelConfig::default();
         c.features.high_hz = 9000.0;
