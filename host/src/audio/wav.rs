@@ -28,6 +28,9 @@ pub struct WavInfo {
 /// Mono frames handed to the resampler at a time.
 const CHUNK: usize = 4096;
 
+/// Most output samples reserved up front.
+const MAX_RESERVE: u64 = 1 << 24;
+
 /// Reads a WAV file as mono `f32` at `target_rate` Hz (see the module documentation of
 /// [`crate::audio`] for what is accepted).
 pub fn read_wav(path: &Path, target_rate: u32) -> Result<Audio, AudioError> {
@@ -49,10 +52,14 @@ pub fn read_wav_from<R: Read>(
     let wav =
         hound::WavReader::new(Cursor::new(head).chain(reader)).map_err(|e| header_error(e, p()))?;
     let info = check_spec(&wav, path)?;
-    let target = NonZeroU32::new(target_rate).ok_or_else(|| AudioError::Unsupported {
-        path: p(),
-        detail: "target sample rate 0 Hz".into(),
-    })?;
+    let target = NonZeroU32::new(target_rate)
+        .filter(|_| (MIN_RATE..=MAX_RATE).contains(&target_rate))
+        .ok_or_else(|| AudioError::Unsupported {
+            path: p(),
+            detail: format!(
+                "target sample rate {target_rate} Hz (accepted: {MIN_RATE} to {MAX_RATE} Hz)"
+            ),
+        })?;
     // check_spec guarantees a rate in MIN_RATE..=MAX_RATE.
     let from = NonZeroU32::new(info.sample_rate).unwrap_or(target);
     let mut sink = Sink::new(info.channels, Resampler::new(from, target), info.frames);
@@ -97,7 +104,8 @@ struct Sink {
 
 impl Sink {
     fn new(channels: u16, resampler: Resampler, frames: u64) -> Self {
-        let out = Vec::with_capacity(resampler.output_len(frames) as usize);
+        // Reserve what the header announces, up to 64 MB; a lying header costs no more.
+        let out = Vec::with_capacity(resampler.output_len(frames).min(MAX_RESERVE) as usize);
         Sink {
             channels,
             seen: 0,

@@ -156,7 +156,7 @@ impl FeatureConfig {
 /// `python_speech_features`' `round_half_up`).
 fn samples_for_ms(ms: f32, rate: u32) -> usize {
     let n = (ms as f64 * rate as f64 / 1000.0).round();
-    if n.is_finite() && n >= 0.0 && n < 1e9 {
+    if (0.0..1e9).contains(&n) {
         n as usize
     } else {
         0
