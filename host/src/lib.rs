@@ -2,8 +2,8 @@
 //! engine, runs the bit-exact golden model and its cycle model, drives the backends
 //! (`golden`, `sim` in Verilator, `xrt` on a card), and holds the CLI's subcommands.
 
-pub mod backend;
 pub mod audio;
+pub mod backend;
 pub mod cli;
 pub mod ctc;
 pub mod features;
