@@ -44,7 +44,7 @@ pub fn typical_shift(nnz_per_row: f64, weight_bits: u32, act_bits: u32, max_shif
     let sd_w = (1u64 << (weight_bits - 1)) as f64 / 3f64.sqrt();
     let sd_x = (1u64 << (act_bits - 1)) as f64 / 3f64.sqrt();
     let sd_acc = nnz_per_row.max(1.0).sqrt() * sd_w * sd_x;
-    let target = (1u64 << (act_bits - 3)) as f64;
+    let target = (1u64 << act_bits.saturating_sub(3)) as f64;
     ((sd_acc / target).log2().ceil().max(0.0) as u32).min(max_shift)
 }
 
