@@ -63,15 +63,28 @@ fn run_tb(tb: &Path, script: &str) -> Vec<String> {
         .collect()
 }
 
-/// One run: a packed matrix, its dense form, an activation vector and a shift.
+/// One run: a packed matrix, its dense form, an activation vector and a shift; `hold` edges of
+/// start (more than one must be ignored), and optionally a run aborted by reset after `abort`
+/// edges before it.
 struct Case {
     packed: PackedMatrix,
     dense: Vec<i64>,
     x: Vec<i64>,
     shift: u32,
+    hold: u64,
+    abort: Option<u64>,
 }
 
+/// A random case that fits the configuration's memories.
 fn random_case(rng: &mut ChaCha8Rng, cfg: &HwConfig, shift: u32) -> Case {
+    loop {
+        if let Some(case) = try_random_case(rng, cfg, shift) {
+            return case;
+        }
+    }
+}
+
+fn try_random_case(rng: &mut ChaCha8Rng, cfg: &HwConfig, shift: u32) -> Option<Case> {
     let rows = rng.gen_range(1..=cfg.max_rows_per_pe * cfg.pes);
     let cols = rng.gen_range(1..=cfg.max_cols);
     let density: f64 = [0.0, 0.02, 0.1, 0.5, 1.0][rng.gen_range(0..5)];
@@ -106,13 +119,22 @@ fn random_case(rng: &mut ChaCha8Rng, cfg: &HwConfig, shift: u32) -> Case {
         })
         .collect();
     let group = [1, 4][rng.gen_range(0..2)];
-    let packed = PackedMatrix::from_dense(cfg, rows, cols, &dense, group).unwrap();
-    Case {
+    let packed = match PackedMatrix::from_dense(cfg, rows, cols, &dense, group) {
+        Ok(p) => p,
+        Err(zeroskip_arch::PackError::TooManyEntries { .. })
+        | Err(zeroskip_arch::PackError::TooManyRows { .. }) => return None,
+        Err(e) => panic!("{e}"),
+    };
+    let hold = [1, 1, 3][rng.gen_range(0..3)];
+    let abort = rng.gen_bool(0.2).then(|| rng.gen_range(1..20));
+    Some(Case {
         packed,
         dense,
         x,
         shift,
-    }
+        hold,
+        abort,
+    })
 }
 
 /// Loads and runs each case in turn on a fresh testbench; checks results and cycles.
@@ -129,7 +151,10 @@ fn check(tb: &Path, cfg: &HwConfig, cases: &[Case]) {
         for (c, v) in case.x.iter().enumerate() {
             script += &format!("X {c} {}\n", to_bits(*v, cfg.act_bits));
         }
-        script += &format!("R {}\n", case.shift);
+        if let Some(n) = case.abort {
+            script += &format!("A {} {n}\n", case.shift);
+        }
+        script += &format!("R {} {}\n", case.shift, case.hold);
         for (pe, rows) in p.rows_by_pe.iter().enumerate() {
             for j in 0..rows.len() {
                 script += &format!("Q {pe} {j}\n");
@@ -190,6 +215,26 @@ fn engine_matches_golden_model_p3_with_padding() {
     let shifts = [0, 1, 7, 15, 20, cfg.max_shift()];
     let cases: Vec<Case> = (0..24)
         .map(|i| random_case(&mut rng, &cfg, shifts[i % shifts.len()]))
+        .collect();
+    check(&tb, &cfg, &cases);
+}
+
+#[test]
+fn engine_matches_golden_model_smallest_memories_p2() {
+    // Every memory at its smallest depth: one column, one entry and one row per PE, so every
+    // stream fills its memory and every cursor wraps.
+    let cfg = HwConfig {
+        pes: 2,
+        index_bits: 1,
+        max_cols: 1,
+        stream_depth: 1,
+        max_rows_per_pe: 1,
+        ..HwConfig::default()
+    };
+    let tb = build("tiny", &cfg);
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let cases: Vec<Case> = (0..16)
+        .map(|i| random_case(&mut rng, &cfg, [0, 3, cfg.max_shift()][i % 3]))
         .collect();
     check(&tb, &cfg, &cases);
 }

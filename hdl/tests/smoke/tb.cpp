@@ -1,8 +1,10 @@
 // Command-driven Verilator testbench for the zeroskip engine (used by tests/smoke.rs).
 // Reads one command per line on stdin and drives the ports of arch/src/ports.rs:
 //   S pe addr word    stream write        C pe count      count write
-//   X col value       activation write    R shift         run: start, wait for done
-//   Q pe row          read one result     T               reset for one edge
+//   X col value       activation write    R shift hold    run: start held for `hold`
+//                                                           edges (extra edges must be
+//                                                           ignored), wait for done
+//   Q pe row          read one result     A shift n       start, abort by reset after n edges
 // Prints "cycles <counted> <port> busy_after_start <b>" for R and "result <value>" for Q.
 #include "Vzeroskip_engine.h"
 #include "verilated.h"
@@ -55,16 +57,16 @@ int main(int argc, char** argv) {
             tick();
             top->load_x_we = 0;
         } else if (cmd == "R") {
-            uint64_t shift;
-            std::cin >> shift;
+            uint64_t shift, hold;
+            std::cin >> shift >> hold;
             top->shift = shift;
             top->start = 1;
             tick();  // edge 1 samples start
-            top->start = 0;
             top->shift = 0;  // sampled with start: later values must not matter
             int busy = top->busy;
             uint64_t n = 1;
             while (!top->done) {
+                if (n >= hold) top->start = 0;
                 tick();
                 ++n;
                 if (n > 100000000ull) {
@@ -85,10 +87,22 @@ int main(int argc, char** argv) {
             top->result_addr = 0;
             top->eval();
             std::printf("result %llu\n", (unsigned long long)top->result_data);
-        } else if (cmd == "T") {
+        } else if (cmd == "A") {
+            uint64_t shift, n;
+            std::cin >> shift >> n;
+            top->shift = shift;
+            top->start = 1;
+            tick();
+            top->start = 0;
+            for (uint64_t i = 1; i < n; ++i) tick();
             top->reset = 1;
             tick();
             top->reset = 0;
+            if (top->busy || top->done || top->cycles) {
+                std::printf("reset left busy=%d done=%d cycles=%llu\n", (int)top->busy,
+                            (int)top->done, (unsigned long long)top->cycles);
+                return 1;
+            }
         } else {
             std::printf("bad command %s\n", cmd.c_str());
             return 1;
