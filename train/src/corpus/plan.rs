@@ -1,0 +1,272 @@
+//! The corpus plan: which sentence each utterance says, in which split, by which speaker, at
+//! what speed, pitch, level and noise. Everything is drawn from the seed before any audio is
+//! made, so the same seed and counts give the same corpus, byte for byte.
+//!
+//! Sentences are assigned to a split by a hash of their text (and the seed), so one sentence
+//! can only ever be in one split: the validation and test sets hold no sentence of training.
+//! Speakers come from the split's own list ([`voices`](super::voices)).
+
+use super::sentences::sentence;
+use super::voices::{speakers, Engine, Split, ESPEAK_ACCENTS};
+use super::CorpusError;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// How many utterances each split gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// Training utterances.
+    pub train: usize,
+    /// Validation utterances.
+    pub valid: usize,
+    /// Test utterances.
+    pub test: usize,
+}
+
+impl Counts {
+    /// The count of one split.
+    pub fn of(&self, split: Split) -> usize {
+        match split {
+            Split::Train => self.train,
+            Split::Valid => self.valid,
+            Split::Test => self.test,
+        }
+    }
+
+    /// All utterances.
+    pub fn total(&self) -> usize {
+        self.train + self.valid + self.test
+    }
+}
+
+/// One planned utterance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Utterance {
+    /// `train-000042`: also the WAV's file stem.
+    pub id: String,
+    /// Its split.
+    pub split: Split,
+    /// The transcript, which is also what the synthesiser is asked to say.
+    pub text: String,
+    /// The synthesiser.
+    pub engine: Engine,
+    /// espeak-ng variant or flite voice: the speaker.
+    pub voice: String,
+    /// espeak-ng accent (`en-us`, `en-gb-scotland` …); empty for flite.
+    pub accent: String,
+    /// espeak-ng words per minute, or flite's duration stretch (above 1 is slower).
+    pub rate: f32,
+    /// espeak-ng pitch (0–99), or flite's mean F0 target in Hz.
+    pub pitch: f32,
+    /// Peak level of the speech in dBFS.
+    pub level_db: f32,
+    /// Signal-to-noise ratio of the added noise in dB; `None` for clean audio.
+    pub snr_db: Option<f32>,
+    /// Silence before the speech, in ms.
+    pub lead_ms: u32,
+    /// Silence after the speech, in ms.
+    pub trail_ms: u32,
+    /// Seed of this utterance's noise.
+    pub seed: u64,
+}
+
+impl Utterance {
+    /// Path of its WAV relative to the corpus folder.
+    pub fn wav_path(&self) -> String {
+        format!("wav/{}/{}.wav", self.split.name(), self.id)
+    }
+}
+
+/// Which split a sentence belongs to: 80 % of sentence space is training, 10 % validation,
+/// 10 % test, by a 64-bit FNV-1a hash of the seed and the text.
+pub fn split_of(text: &str, seed: u64) -> Split {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in seed.to_le_bytes().iter().chain(text.as_bytes()) {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    match h % 10 {
+        0 => Split::Valid,
+        1 => Split::Test,
+        _ => Split::Train,
+    }
+}
+
+/// Draws the whole plan: training utterances first, then validation, then test, each with
+/// distinct sentences.
+pub fn plan(counts: Counts, seed: u64) -> Result<Vec<Utterance>, CorpusError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut chosen: [Vec<String>; 3] = Default::default();
+    let mut seen: HashSet<String> = HashSet::new();
+    let max_draws = 200 * counts.total() + 10_000;
+    let mut draws = 0;
+    while Split::ALL
+        .iter()
+        .enumerate()
+        .any(|(i, s)| chosen[i].len() < counts.of(*s))
+    {
+        draws += 1;
+        if draws > max_draws {
+            let short = Split::ALL
+                .iter()
+                .enumerate()
+                .find(|(i, s)| chosen[*i].len() < counts.of(**s))
+                .map(|(i, s)| (*s, chosen[i].len()))
+                .expect("some split is short");
+            return Err(CorpusError::GrammarExhausted {
+                split: short.0.name(),
+                wanted: counts.of(short.0),
+                got: short.1,
+                draws: max_draws,
+            });
+        }
+        let text = sentence(&mut rng);
+        let split = split_of(&text, seed);
+        let i = split as usize;
+        if chosen[i].len() < counts.of(split) && seen.insert(text.clone()) {
+            chosen[i].push(text);
+        }
+    }
+    let mut voice_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x766f_6963_6573_0001);
+    let mut out = Vec::with_capacity(counts.total());
+    for split in Split::ALL {
+        for (k, text) in std::mem::take(&mut chosen[split as usize])
+            .into_iter()
+            .enumerate()
+        {
+            out.push(render_params(split, k, text, &mut voice_rng));
+        }
+    }
+    Ok(out)
+}
+
+fn render_params(split: Split, k: usize, text: String, rng: &mut ChaCha8Rng) -> Utterance {
+    let pool = speakers(split);
+    let speaker = pool[rng.gen_range(0..pool.len())];
+    let (accent, rate, pitch) = match speaker.engine {
+        Engine::Espeak => (
+            ESPEAK_ACCENTS[rng.gen_range(0..ESPEAK_ACCENTS.len())].to_string(),
+            rng.gen_range(130.0f32..210.0),
+            rng.gen_range(25.0f32..75.0),
+        ),
+        Engine::Flite => {
+            let base = match speaker.name {
+                "slt" => 170.0,
+                "kal16" => 105.0,
+                _ => 110.0,
+            };
+            (
+                String::new(),
+                rng.gen_range(0.8f32..1.25),
+                base * rng.gen_range(0.85f32..1.15),
+            )
+        }
+    };
+    let level_db = rng.gen_range(-20.0f32..-1.0);
+    let snr_db = if rng.gen_bool(0.7) {
+        Some(rng.gen_range(15.0f32..40.0))
+    } else {
+        None
+    };
+    Utterance {
+        id: format!("{}-{:06}", split.name(), k),
+        split,
+        text,
+        engine: speaker.engine,
+        voice: speaker.name.to_string(),
+        accent,
+        rate,
+        pitch,
+        level_db,
+        snr_db,
+        lead_ms: rng.gen_range(30..300),
+        trail_ms: rng.gen_range(30..300),
+        seed: rng.gen(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts() -> Counts {
+        Counts {
+            train: 2000,
+            valid: 200,
+            test: 200,
+        }
+    }
+
+    #[test]
+    fn no_sentence_or_speaker_of_training_is_in_validation_or_test() {
+        let p = plan(counts(), 11).unwrap();
+        let train_text: HashSet<_> = p
+            .iter()
+            .filter(|u| u.split == Split::Train)
+            .map(|u| &u.text)
+            .collect();
+        let train_voice: HashSet<_> = p
+            .iter()
+            .filter(|u| u.split == Split::Train)
+            .map(|u| (u.engine, &u.voice))
+            .collect();
+        for u in p.iter().filter(|u| u.split != Split::Train) {
+            assert!(
+                !train_text.contains(&u.text),
+                "{:?} of {} is also in training",
+                u.text,
+                u.id
+            );
+            assert!(
+                !train_voice.contains(&(u.engine, &u.voice)),
+                "speaker {} of {} trains",
+                u.voice,
+                u.id
+            );
+        }
+        let valid_text: HashSet<_> = p
+            .iter()
+            .filter(|u| u.split == Split::Valid)
+            .map(|u| &u.text)
+            .collect();
+        assert!(p
+            .iter()
+            .filter(|u| u.split == Split::Test)
+            .all(|u| !valid_text.contains(&u.text)));
+    }
+
+    #[test]
+    fn counts_and_ids_are_as_asked() {
+        let p = plan(counts(), 5).unwrap();
+        for split in Split::ALL {
+            let ids: Vec<_> = p
+                .iter()
+                .filter(|u| u.split == split)
+                .map(|u| u.id.clone())
+                .collect();
+            assert_eq!(ids.len(), counts().of(split));
+            assert_eq!(ids[0], format!("{}-000000", split.name()));
+        }
+    }
+
+    #[test]
+    fn the_plan_is_a_function_of_the_seed() {
+        assert_eq!(plan(counts(), 42).unwrap(), plan(counts(), 42).unwrap());
+        assert_ne!(plan(counts(), 42).unwrap(), plan(counts(), 43).unwrap());
+    }
+
+    #[test]
+    fn every_speaker_of_a_split_is_used() {
+        let p = plan(counts(), 9).unwrap();
+        for split in Split::ALL {
+            for s in speakers(split) {
+                assert!(
+                    p.iter().any(|u| u.split == split && u.voice == s.name),
+                    "{s:?} unused"
+                );
+            }
+        }
+    }
+}

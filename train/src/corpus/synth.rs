@@ -1,0 +1,219 @@
+//! Speech synthesis of one utterance: espeak-ng or flite speaks the text into a temporary WAV,
+//! sox turns it into 16 kHz mono 16-bit samples, and the level, the silence around the speech
+//! and light noise are applied here, from the utterance's own seed, so the result does not
+//! depend on which worker made it or when.
+
+use super::plan::Utterance;
+use super::voices::Engine;
+use super::CorpusError;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use zeroskip_tools::Tool;
+
+/// Output sample rate of the corpus, in Hz.
+pub const SAMPLE_RATE: u32 = 16_000;
+
+/// espeak-ng.
+pub const ESPEAK: Tool = Tool {
+    name: "espeak-ng",
+    env: "ZEROSKIP_ESPEAK",
+    version_args: &["--version"],
+    min_version: (1, 49),
+    install_hint: "install it with `apt-get install espeak-ng` (or `bash scripts/install-deps.sh`)",
+};
+
+/// flite.
+pub const FLITE: Tool = Tool {
+    name: "flite",
+    env: "ZEROSKIP_FLITE",
+    version_args: &["--version"],
+    min_version: (2, 0),
+    install_hint: "install it with `apt-get install flite` (or `bash scripts/install-deps.sh`)",
+};
+
+/// sox.
+pub const SOX: Tool = Tool {
+    name: "sox",
+    env: "ZEROSKIP_SOX",
+    version_args: &["--version"],
+    min_version: (14, 0),
+    install_hint: "install it with `apt-get install sox` (or `bash scripts/install-deps.sh`)",
+};
+
+/// The three programs, found once.
+#[derive(Clone, Debug)]
+pub struct Synthesizers {
+    espeak: PathBuf,
+    flite: PathBuf,
+    sox: PathBuf,
+}
+
+impl Synthesizers {
+    /// Finds espeak-ng, flite and sox (environment override, then `PATH`).
+    pub fn find() -> Result<Self, CorpusError> {
+        Ok(Synthesizers {
+            espeak: ESPEAK.find()?.path,
+            flite: FLITE.find()?.path,
+            sox: SOX.find()?.path,
+        })
+    }
+
+    /// Speaks `utt` and returns its 16 kHz samples with level, padding and noise applied.
+    /// `scratch` is a path prefix this call may use for its temporary files.
+    pub fn render(&self, utt: &Utterance, scratch: &Path) -> Result<Vec<i16>, CorpusError> {
+        let raw = scratch.with_extension("tts.wav");
+        let mut cmd = match utt.engine {
+            Engine::Espeak => {
+                let mut c = Command::new(&self.espeak);
+                c.arg("-v")
+                    .arg(format!("{}+{}", utt.accent, utt.voice))
+                    .arg("-s")
+                    .arg(format!("{}", utt.rate.round() as u32))
+                    .arg("-p")
+                    .arg(format!("{}", utt.pitch.round() as u32))
+                    .arg("-w")
+                    .arg(&raw)
+                    .arg(&utt.text);
+                c
+            }
+            Engine::Flite => {
+                let mut c = Command::new(&self.flite);
+                c.arg("-voice")
+                    .arg(&utt.voice)
+                    .arg("--setf")
+                    .arg(format!("duration_stretch={:.3}", utt.rate))
+                    .arg("--setf")
+                    .arg(format!("int_f0_target_mean={:.1}", utt.pitch))
+                    .arg("-t")
+                    .arg(&utt.text)
+                    .arg("-o")
+                    .arg(&raw);
+                c
+            }
+        };
+        run(&mut cmd, tool_name(utt.engine), utt)?;
+        let out = Command::new(&self.sox)
+            .arg("-D") // no dither: the output must be a function of the input
+            .arg(&raw)
+            .args(["-t", "raw", "-e", "signed-integer", "-b", "16", "-c", "1"])
+            .args(["-r", &SAMPLE_RATE.to_string(), "-L", "-"])
+            .output()
+            .map_err(|source| CorpusError::Spawn {
+                tool: "sox",
+                source,
+            })?;
+        if !out.status.success() {
+            return Err(CorpusError::ToolFailed {
+                tool: "sox",
+                id: utt.id.clone(),
+                status: out.status.to_string(),
+                stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            });
+        }
+        let _ = std::fs::remove_file(&raw);
+        let speech: Vec<f32> = out
+            .stdout
+            .chunks_exact(2)
+            .map(|b| i16::from_le_bytes([b[0], b[1]]) as f32 / 32768.0)
+            .collect();
+        if speech.len() < SAMPLE_RATE as usize / 10 {
+            return Err(CorpusError::ToolFailed {
+                tool: tool_name(utt.engine),
+                id: utt.id.clone(),
+                status: "success".into(),
+                stderr: format!("only {} samples of speech for {:?}", speech.len(), utt.text),
+            });
+        }
+        Ok(post_process(&speech, utt))
+    }
+}
+
+fn tool_name(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Espeak => "espeak-ng",
+        Engine::Flite => "flite",
+    }
+}
+
+fn run(cmd: &mut Command, tool: &'static str, utt: &Utterance) -> Result<(), CorpusError> {
+    let out = cmd
+        .output()
+        .map_err(|source| CorpusError::Spawn { tool, source })?;
+    if !out.status.success() {
+        return Err(CorpusError::ToolFailed {
+            tool,
+            id: utt.id.clone(),
+            status: out.status.to_string(),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Peak level, silence before and after, and noise at the utterance's signal-to-noise ratio
+/// (white, or brown-ish through a one-pole low-pass), drawn from the utterance's seed.
+pub fn post_process(speech: &[f32], utt: &Utterance) -> Vec<i16> {
+    let mut rng = ChaCha8Rng::seed_from_u64(utt.seed);
+    let peak = speech.iter().fold(0f32, |m, x| m.max(x.abs())).max(1e-6);
+    let gain = 10f32.powf(utt.level_db / 20.0) / peak;
+    let lead = (utt.lead_ms as usize * SAMPLE_RATE as usize) / 1000;
+    let trail = (utt.trail_ms as usize * SAMPLE_RATE as usize) / 1000;
+    let mut out = vec![0f32; lead + speech.len() + trail];
+    for (o, s) in out[lead..].iter_mut().zip(speech) {
+        *o = s * gain;
+    }
+    if let Some(snr_db) = utt.snr_db {
+        let power =
+            speech.iter().map(|x| (x * gain) * (x * gain)).sum::<f32>() / speech.len() as f32;
+        let noise_rms = (power / 10f32.powf(snr_db / 10.0)).sqrt();
+        let lowpass = utt.seed % 2 == 1;
+        let (mut state, alpha) = (0f32, 0.9f32);
+        for o in out.iter_mut() {
+            let white = gaussian(&mut rng);
+            let n = if lowpass {
+                state = alpha * state + (1.0 - alpha) * white;
+                // a one-pole low-pass of unit-variance noise has variance (1-a)/(1+a)
+                state * ((1.0 + alpha) / (1.0 - alpha)).sqrt()
+            } else {
+                white
+            };
+            *o += n * noise_rms;
+        }
+    }
+    out.iter()
+        .map(|x| (x * 32767.0).round().clamp(-32768.0, 32767.0) as i16)
+        .collect()
+}
+
+fn gaussian<R: Rng>(rng: &mut R) -> f32 {
+    let u1: f32 = rng.gen_range(f32::EPSILON..1.0);
+    let u2: f32 = rng.gen();
+    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f32::consts::PI * u2).cos()
+}
+
+/// Writes 16 kHz mono 16-bit samples to `path` through a temporary file and a rename, so an
+/// interrupted run never leaves a truncated WAV under the final name.
+pub fn write_wav(path: &Path, samples: &[i16]) -> Result<(), CorpusError> {
+    let tmp = path.with_extension("wav.part");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: SAMPLE_RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let wav_err = |source| CorpusError::Wav {
+        path: tmp.clone(),
+        source,
+    };
+    let mut w = hound::WavWriter::create(&tmp, spec).map_err(wav_err)?;
+    for s in samples {
+        w.write_sample(*s).map_err(wav_err)?;
+    }
+    w.finalize().map_err(wav_err)?;
+    std::fs::rename(&tmp, path).map_err(|source| CorpusError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}

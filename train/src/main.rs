@@ -1,0 +1,284 @@
+//! The `zeroskip-train` binary: parses the command line and dispatches to the library.
+//!
+//! Exit codes: 0 success, 1 any error (the message names the file or value at fault), 2 bad
+//! command-line usage (clap).
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use zeroskip::features::FeatureConfig;
+use zeroskip::model::ModelConfig;
+use zeroskip_train::corpus::{self, plan::Counts};
+use zeroskip_train::train::{self as trainer, Session, TrainConfig};
+
+#[derive(Parser)]
+#[command(
+    name = "zeroskip-train",
+    about = "Train and prune zeroskip's speech model",
+    version
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Synthesise the speech corpus (resumes an interrupted run in the same folder).
+    Corpus {
+        /// Output folder (created).
+        #[arg(long)]
+        out: PathBuf,
+        /// Training utterances.
+        #[arg(long)]
+        utterances: usize,
+        /// Validation utterances [default: utterances / 10, at least 1].
+        #[arg(long)]
+        valid: Option<usize>,
+        /// Test utterances [default: utterances / 10, at least 1].
+        #[arg(long)]
+        test: Option<usize>,
+        /// Seed of everything random in the corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Synthesis workers, each running one program at a time (at most 2).
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
+    },
+    /// Print every word the sentence grammar can produce (docs/CORPUS.md lists them).
+    Vocab,
+    /// Start a training run (or resume it: the same options, or `resume`).
+    Train {
+        /// Corpus folder (train.tsv, valid.tsv).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// Run folder: config, log, checkpoints, best and final models.
+        #[arg(long)]
+        run: PathBuf,
+        /// Units of each of FC1, FC2, FC3.
+        #[arg(long, default_value_t = 128)]
+        fc: usize,
+        /// Units of each LSTM direction.
+        #[arg(long, default_value_t = 128)]
+        lstm: usize,
+        /// Context frames on each side of a feature frame.
+        #[arg(long, default_value_t = 4)]
+        context: usize,
+        /// Keep every n-th feature frame.
+        #[arg(long, default_value_t = 2)]
+        stride: usize,
+        /// Utterances per batch.
+        #[arg(long, default_value_t = 16)]
+        batch: usize,
+        /// Epochs.
+        #[arg(long, default_value_t = 25)]
+        epochs: usize,
+        /// Adam learning rate of the first epoch.
+        #[arg(long, default_value_t = 1e-3)]
+        lr: f64,
+        /// Learning-rate factor per epoch.
+        #[arg(long, default_value_t = 0.92)]
+        lr_decay: f64,
+        /// Per-parameter gradient norm clip (0: none).
+        #[arg(long, default_value_t = 5.0)]
+        grad_clip: f32,
+        /// Steps between checkpoints.
+        #[arg(long, default_value_t = 200)]
+        checkpoint_every: usize,
+        /// Steps between log lines.
+        #[arg(long, default_value_t = 20)]
+        log_every: usize,
+        /// Seed of the initial weights and the batch order.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Use only the first N training utterances.
+        #[arg(long)]
+        train_limit: Option<usize>,
+        /// Use only the first N validation utterances.
+        #[arg(long)]
+        valid_limit: Option<usize>,
+        /// Stop (with a checkpoint) after this many steps in total; resume later.
+        #[arg(long)]
+        stop_at_step: Option<usize>,
+    },
+    /// Resume the run in a folder where its last checkpoint left it.
+    Resume {
+        /// Run folder.
+        #[arg(long)]
+        run: PathBuf,
+        /// Stop (with a checkpoint) after this many steps in total.
+        #[arg(long)]
+        stop_at_step: Option<usize>,
+    },
+    /// Greedy WER/CER and loss of a host-format model on a manifest.
+    Eval {
+        /// Model folder (model.json, model.safetensors).
+        #[arg(long)]
+        model: PathBuf,
+        /// Manifest (path<TAB>transcript).
+        #[arg(long)]
+        manifest: PathBuf,
+        /// Utterances per batch.
+        #[arg(long, default_value_t = 16)]
+        batch: usize,
+    },
+}
+
+fn bar(len: u64, what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template(&format!(
+            "{what} [{{elapsed_precise}}] {{wide_bar}} {{pos}}/{{len}} ({{per_sec}}, eta {{eta}})"
+        ))
+        .expect("valid template"),
+    );
+    pb
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Corpus {
+            out,
+            utterances,
+            valid,
+            test,
+            seed,
+            jobs,
+        } => {
+            if !(1..=2).contains(&jobs) {
+                bail!("--jobs {jobs}: use 1 or 2 (synthesis shares the machine with training and builds)");
+            }
+            let counts = Counts {
+                train: utterances,
+                valid: valid.unwrap_or((utterances / 10).max(1)),
+                test: test.unwrap_or((utterances / 10).max(1)),
+            };
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let pb = bar(counts.total() as u64, "corpus");
+            let report = corpus::generate(&out, counts, seed, jobs, &pb)
+                .with_context(|| format!("generating the corpus in {}", out.display()))?;
+            pb.finish();
+            eprintln!(
+                "corpus in {}: {} utterances synthesised, {} kept from an earlier run; manifests train.tsv, valid.tsv, test.tsv",
+                out.display(),
+                report.made,
+                report.kept
+            );
+        }
+        Command::Vocab => {
+            for w in corpus::sentences::vocabulary() {
+                println!("{w}");
+            }
+        }
+        Command::Train {
+            corpus,
+            run,
+            fc,
+            lstm,
+            context,
+            stride,
+            batch,
+            epochs,
+            lr,
+            lr_decay,
+            grad_clip,
+            checkpoint_every,
+            log_every,
+            seed,
+            train_limit,
+            valid_limit,
+            stop_at_step,
+        } => {
+            let model = ModelConfig {
+                features: FeatureConfig {
+                    context,
+                    stride,
+                    ..FeatureConfig::default()
+                },
+                fc_sizes: [fc; 3],
+                lstm_hidden: lstm,
+                ..ModelConfig::default()
+            };
+            let cfg = TrainConfig {
+                model,
+                corpus,
+                batch_size: batch,
+                epochs,
+                learning_rate: lr,
+                lr_decay,
+                grad_clip,
+                checkpoint_every,
+                log_every,
+                seed,
+                train_limit,
+                valid_limit,
+                init_from: None,
+            };
+            let summary = trainer::train(
+                &run,
+                Some(cfg),
+                Session {
+                    stop_at_step,
+                    ..Session::default()
+                },
+                &device(),
+            )
+            .with_context(|| format!("training in {}", run.display()))?;
+            report(&run, &summary);
+        }
+        Command::Resume { run, stop_at_step } => {
+            let summary = trainer::train(
+                &run,
+                None,
+                Session {
+                    stop_at_step,
+                    ..Session::default()
+                },
+                &device(),
+            )
+            .with_context(|| format!("resuming {}", run.display()))?;
+            report(&run, &summary);
+        }
+        Command::Eval {
+            model,
+            manifest,
+            batch,
+        } => {
+            let dev = device();
+            let (cfg, m) = trainer::import(&model, &dev)?;
+            let pb = bar(0, "features");
+            let set = zeroskip_train::data::DataSet::load(&manifest, &cfg, None, &pb)?;
+            pb.finish_and_clear();
+            let e = trainer::evaluate(&m, &cfg, &set, batch, &dev);
+            println!("{}", serde_json::to_string_pretty(&e)?);
+        }
+    }
+    Ok(())
+}
+
+/// The training device: burn's pure-Rust CPU backend with autodiff (one thread).
+fn device() -> burn::tensor::Device {
+    burn::tensor::Device::flex().autodiff()
+}
+
+fn report(run: &std::path::Path, s: &trainer::TrainSummary) {
+    if s.finished {
+        eprintln!(
+            "run {} finished at step {}; best validation WER {:.2} %; models in best/ and final/",
+            run.display(),
+            s.state.step,
+            100.0 * s.state.best_wer.unwrap_or(f64::NAN)
+        );
+    } else {
+        eprintln!(
+            "run {} stopped at step {} (epoch {}, batch {}); continue with `zeroskip-train resume --run {}`",
+            run.display(),
+            s.state.step,
+            s.state.epoch,
+            s.state.batch,
+            run.display()
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! A tiny training run end to end: loss goes down, resume after an interruption reproduces the
+//! uninterrupted run, pruning masks hold through fine-tuning.
+
+mod common;
+
+use burn::tensor::Device;
+use zeroskip_train::prune::{Masks, Scope};
+use zeroskip_train::train::{train, Session, TrainConfig};
+
+fn config(corpus: &std::path::Path, epochs: usize) -> TrainConfig {
+    TrainConfig {
+        model: common::tiny_model(),
+        corpus: corpus.to_path_buf(),
+        batch_size: 4,
+        epochs,
+        learning_rate: 3e-3,
+        lr_decay: 0.9,
+        grad_clip: 5.0,
+        checkpoint_every: 2,
+        log_every: 1,
+        seed: 4,
+        train_limit: None,
+        valid_limit: None,
+        init_from: None,
+    }
+}
+
+fn quiet(stop_at_step: Option<usize>, masks: Option<Masks>) -> Session {
+    Session {
+        stop_at_step,
+        quiet: true,
+        masks,
+    }
+}
+
+#[test]
+fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
+    let corpus = tempfile::tempdir().unwrap();
+    common::tiny_corpus(corpus.path(), 16, 3);
+    let device = Device::flex().autodiff();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+
+    let straight = train(
+        a.path(),
+        Some(config(corpus.path(), 2)),
+        quiet(None, None),
+        &device,
+    )
+    .unwrap();
+    assert!(straight.finished);
+    assert_eq!(straight.state.step, 8);
+
+    let first = train(
+        b.path(),
+        Some(config(corpus.path(), 2)),
+        quiet(Some(3), None),
+        &device,
+    )
+    .unwrap();
+    assert!(!first.finished);
+    assert_eq!(first.state.step, 3);
+    let resumed = train(b.path(), None, quiet(None, None), &device).unwrap();
+    assert!(resumed.finished);
+    assert_eq!(resumed.state.step, 8);
+
+    let (_, wa) = zeroskip_train::train::import(&a.path().join("final"), &Device::flex()).unwrap();
+    let (_, wb) = zeroskip_train::train::import(&b.path().join("final"), &Device::flex()).unwrap();
+    let (ha, hb) = (wa.to_host(), wb.to_host());
+    let diff = ha
+        .fc1
+        .weight
+        .iter()
+        .zip(hb.fc1.weight.iter())
+        .chain(
+            ha.lstm_backward
+                .weight_hh
+                .iter()
+                .zip(hb.lstm_backward.weight_hh.iter()),
+        )
+        .map(|(x, y)| (x - y).abs())
+        .fold(0f32, f32::max);
+    assert!(
+        diff < 1e-5,
+        "resumed run differs from the straight one by {diff}"
+    );
+
+    let log = std::fs::read_to_string(a.path().join("log.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.iter().filter(|l| l["kind"] == "valid").count(), 2);
+    let losses: Vec<f64> = lines
+        .iter()
+        .filter(|l| l["kind"] == "train")
+        .map(|l| l["loss"].as_f64().unwrap())
+        .collect();
+    assert!(losses.iter().all(|l| l.is_finite()));
+    assert!(
+        losses.last().unwrap() < losses.first().unwrap(),
+        "loss did not fall: {losses:?}"
+    );
+}
+
+#[test]
+fn a_run_folder_refuses_another_configuration() {
+    let corpus = tempfile::tempdir().unwrap();
+    common::tiny_corpus(corpus.path(), 4, 3);
+    let device = Device::flex().autodiff();
+    let run = tempfile::tempdir().unwrap();
+    train(
+        run.path(),
+        Some(config(corpus.path(), 1)),
+        quiet(Some(0), None),
+        &device,
+    )
+    .unwrap();
+    let err = train(
+        run.path(),
+        Some(config(corpus.path(), 2)),
+        quiet(Some(0), None),
+        &device,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("config.json"), "{err}");
+}
+
+#[test]
+fn masks_reach_their_sparsity_and_pruned_weights_stay_zero_through_fine_tuning() {
+    let corpus = tempfile::tempdir().unwrap();
+    common::tiny_corpus(corpus.path(), 8, 3);
+    let device = Device::flex().autodiff();
+    let cfg = config(corpus.path(), 1);
+    let model = zeroskip_train::model::DeepSpeech::init(&cfg.model, cfg.seed, &Device::flex());
+    for scope in [Scope::PerLayer, Scope::Global, Scope::Balanced { pes: 4 }] {
+        let masks = Masks::magnitude(&model, 0.9, scope);
+        assert!(
+            (masks.sparsity() - 0.9).abs() < 0.01,
+            "{scope:?}: sparsity {}",
+            masks.sparsity()
+        );
+    }
+    let masks = Masks::magnitude(&model, 0.9, Scope::Balanced { pes: 4 });
+    let run = tempfile::tempdir().unwrap();
+    train(
+        run.path(),
+        Some(cfg),
+        quiet(None, Some(masks.clone())),
+        &device,
+    )
+    .unwrap();
+    let (_, tuned) =
+        zeroskip_train::train::import(&run.path().join("final"), &Device::flex()).unwrap();
+    for (k, (_, _, values)) in zeroskip_train::prune::matrices(&tuned).iter().enumerate() {
+        for (i, (v, keep)) in values.iter().zip(masks.keep[k].bytes()).enumerate() {
+            if keep == b'0' {
+                assert_eq!(*v, 0.0, "{} weight {i} is pruned but {v}", masks.names[k]);
+            }
+        }
+    }
+}
