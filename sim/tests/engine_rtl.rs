@@ -56,7 +56,13 @@ fn generated_engine_extremes_saturate() {
     // Full rows of the most negative weight against the most negative / largest activation.
     let cols = cfg.max_cols;
     let data: Vec<i64> = (0..4 * cols)
-        .map(|i| if i / cols % 2 == 0 { min } else { max })
+        .map(|i| {
+            if (i / cols).is_multiple_of(2) {
+                min
+            } else {
+                max
+            }
+        })
         .collect();
     let m = PackedMatrix::from_dense(&cfg, 4, cols, &data, 1).unwrap();
     e.load(&m).unwrap();
