@@ -9,9 +9,12 @@
 //! a run with no entries at all still takes `PIPELINE_LATENCY` edges.
 
 use super::{pe, reader};
-use crate::widths::{CYCLE_BITS, SHIFT_BITS};
+use crate::error::HdlError;
+use crate::leaf::RoundingBias;
+use crate::widths::{ACC_BITS, CYCLE_BITS, SHIFT_BITS};
 use rust_hdl::prelude::*;
 use zeroskip_arch::timing::PIPELINE_LATENCY;
+use zeroskip_arch::HwConfig;
 
 // The contract's latency is what the reader and the PE pipeline really take: the last entry of
 // an `M`-entry stream is accepted on edge `M - 1 + FIRST_ENTRY_EDGE + 1`, its result written
@@ -45,6 +48,9 @@ pub struct Controller {
     pub clear: Signal<Out, Bit>,
     /// The shift latched at start.
     pub run_shift: Signal<Out, Bits<SHIFT_BITS>>,
+    /// The rounding bias `2^(run_shift-1)` (from the edge after start).
+    pub run_bias: Signal<Out, Bits<ACC_BITS>>,
+    bias_gen: RoundingBias,
     running: DFF<Bit>,
     finished: DFF<Bit>,
     count: DFF<Bits<CYCLE_BITS>>,
@@ -65,6 +71,9 @@ impl Logic for Controller {
         self.done.next = self.finished.q.val();
         self.cycles.next = self.count.q.val();
         self.run_shift.next = self.shift_q.q.val();
+        self.bias_gen.clock.next = self.clock.val();
+        self.bias_gen.shift.next = self.shift_q.q.val();
+        self.run_bias.next = self.bias_gen.bias.val();
         self.clear.next = self.reset.val() | (self.start.val() & !self.running.q.val());
         if self.running.q.val() {
             self.count.d.next = self.count.q.val() + self.cycle_one.val();
@@ -92,9 +101,10 @@ impl Logic for Controller {
     }
 }
 
-impl Default for Controller {
-    fn default() -> Self {
-        Controller {
+impl Controller {
+    /// The controller of an engine for `cfg`.
+    pub fn new(cfg: &HwConfig) -> Result<Self, HdlError> {
+        Ok(Controller {
             clock: Default::default(),
             reset: Default::default(),
             start: Default::default(),
@@ -105,6 +115,8 @@ impl Default for Controller {
             cycles: Default::default(),
             clear: Default::default(),
             run_shift: Default::default(),
+            run_bias: Default::default(),
+            bias_gen: RoundingBias::new(cfg.acc_bits)?,
             running: Default::default(),
             finished: Default::default(),
             count: Default::default(),
@@ -115,6 +127,6 @@ impl Default for Controller {
             drain_zero: Constant::new(bits::<DRAIN_BITS>(0)),
             cycle_one: Constant::new(bits::<CYCLE_BITS>(1)),
             cycle_zero: Constant::new(bits::<CYCLE_BITS>(0)),
-        }
+        })
     }
 }

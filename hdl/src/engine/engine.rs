@@ -73,6 +73,7 @@ impl Logic for Engine {
             self.lanes[i].clear.next = self.controller.clear.val();
             self.lanes[i].run.next = self.controller.busy.val();
             self.lanes[i].shift.next = self.controller.run_shift.val();
+            self.lanes[i].bias.next = self.controller.run_bias.val();
             self.lanes[i].load_pe.next = self.load_pe.val();
             self.lanes[i].load_stream_we.next = self.load_stream_we.val();
             self.lanes[i].load_stream_addr.next = self.load_stream_addr.val();
@@ -125,7 +126,7 @@ impl Engine {
             result_pe: Default::default(),
             result_addr: Default::default(),
             result_data: Default::default(),
-            controller: Controller::default(),
+            controller: Controller::new(cfg)?,
             lanes,
             act_zero: Constant::new(bits::<ACT_BITS>(0)),
         })

@@ -6,8 +6,8 @@
 use super::{Pe, StreamReader};
 use crate::error::HdlError;
 use crate::widths::{
-    ACT_BITS, COL_ADDR_BITS, COUNT_BITS, ENTRY_BITS, PE_SEL_BITS, ROW_ADDR_BITS, SHIFT_BITS,
-    STREAM_ADDR_BITS,
+    ACC_BITS, ACT_BITS, COL_ADDR_BITS, COUNT_BITS, ENTRY_BITS, PE_SEL_BITS, ROW_ADDR_BITS,
+    SHIFT_BITS, STREAM_ADDR_BITS,
 };
 use rust_hdl::prelude::*;
 use zeroskip_arch::HwConfig;
@@ -23,6 +23,8 @@ pub struct Lane {
     pub run: Signal<In, Bit>,
     /// Requantising shift of the run.
     pub shift: Signal<In, Bits<SHIFT_BITS>>,
+    /// Rounding bias of the run.
+    pub bias: Signal<In, Bits<ACC_BITS>>,
     /// PE addressed by the stream and count loads.
     pub load_pe: Signal<In, Bits<PE_SEL_BITS>>,
     /// Stream memory write enable (for PE `load_pe`).
@@ -76,6 +78,7 @@ impl Logic for Lane {
         self.pe.clock.next = self.clock.val();
         self.pe.clear.next = self.clear.val();
         self.pe.shift.next = self.shift.val();
+        self.pe.bias.next = self.bias.val();
         self.pe.entry_valid.next = self.reader.entry_valid.val();
         self.reader.entry_ready.next = self.pe.entry_ready.val();
         self.pe.entry_weight.next = self.reader.entry_weight.val();
@@ -103,6 +106,7 @@ impl Lane {
             clear: Default::default(),
             run: Default::default(),
             shift: Default::default(),
+            bias: Default::default(),
             load_pe: Default::default(),
             load_stream_we: Default::default(),
             load_stream_addr: Default::default(),

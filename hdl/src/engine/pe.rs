@@ -17,7 +17,7 @@
 use crate::error::HdlError;
 use crate::leaf::{Mac, Requantize, SyncRam};
 use crate::widths::{
-    low_mask, ACT_BITS, COL_ADDR_BITS, ROW_ADDR_BITS, SHIFT_BITS, SKIP_BITS, WEIGHT_BITS,
+    low_mask, ACC_BITS, ACT_BITS, COL_ADDR_BITS, ROW_ADDR_BITS, SHIFT_BITS, SKIP_BITS, WEIGHT_BITS,
 };
 use rust_hdl::prelude::*;
 use zeroskip_arch::HwConfig;
@@ -35,6 +35,8 @@ pub struct Pe {
     pub clear: Signal<In, Bit>,
     /// Requantising shift of the run.
     pub shift: Signal<In, Bits<SHIFT_BITS>>,
+    /// Rounding bias of the run, `2^(shift-1)` or 0.
+    pub bias: Signal<In, Bits<ACC_BITS>>,
     /// An entry is offered.
     pub entry_valid: Signal<In, Bit>,
     /// Always high: the PE takes an entry every cycle.
@@ -105,7 +107,7 @@ impl Logic for Pe {
         }
         // Stages 2 and 3: multiply and accumulate.
         self.mac.clear.next = self.clear.val();
-        self.mac.shift.next = self.shift.val();
+        self.mac.bias.next = self.bias.val();
         self.mac.in_valid.next = self.valid_q.q.val();
         self.mac.in_last.next = self.last_q.q.val();
         self.mac.weight.next = self.weight_q.q.val();
@@ -140,6 +142,7 @@ impl Pe {
             clock: Default::default(),
             clear: Default::default(),
             shift: Default::default(),
+            bias: Default::default(),
             entry_valid: Default::default(),
             entry_ready: Default::default(),
             entry_weight: Default::default(),

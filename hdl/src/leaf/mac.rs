@@ -7,12 +7,12 @@
 //! Timing: `weight`/`act`/`in_valid`/`in_last` sampled on edge t give the product after t; it
 //! is added on edge t+1, and `row_valid` is high after edge t+1 when that product ended a row,
 //! with `acc` holding the row's biased sum. `clear` (start of a run or reset) empties the
-//! pipeline and makes the next product start a row. `shift` must be stable from two edges
-//! before the first product is added (the controller latches it at start).
+//! pipeline and makes the next product start a row. `bias` (from [`super::RoundingBias`]) must
+//! be stable from the edge before the first product is added.
 
 use super::{sext, sink, zext};
 use crate::error::HdlError;
-use crate::widths::{ACC_BITS, ACT_BITS, SHIFT_BITS, WEIGHT_BITS};
+use crate::widths::{ACC_BITS, ACT_BITS, WEIGHT_BITS};
 use rust_hdl::prelude::*;
 
 /// Multiply-accumulate for `weight_bits` W, `act_bits` A and `acc_bits` C.
@@ -22,8 +22,8 @@ pub struct Mac {
     pub clock: Signal<In, Clock>,
     /// Start of a run or reset.
     pub clear: Signal<In, Bit>,
-    /// Requantising shift of the run (selects the rounding bias).
-    pub shift: Signal<In, Bits<SHIFT_BITS>>,
+    /// The run's rounding bias, `C` bits in the low bits.
+    pub bias: Signal<In, Bits<ACC_BITS>>,
     /// A product is to be accumulated.
     pub in_valid: Signal<In, Bit>,
     /// It is the last of its row.
@@ -78,7 +78,7 @@ impl Mac {
         Ok(Mac {
             clock: Default::default(),
             clear: Default::default(),
-            shift: Default::default(),
+            bias: Default::default(),
             in_valid: Default::default(),
             in_last: Default::default(),
             weight: Default::default(),
@@ -129,29 +129,21 @@ impl Logic for Mac {
         v += &format!("reg signed [{}:0] prod;\n", p - 1);
         v += "reg prod_valid;\nreg prod_last;\nreg fresh;\n";
         v += &format!("reg signed [{}:0] sum;\n", c - 1);
-        v += &format!("reg signed [{}:0] bias;\n", c - 1);
+        v += &sink("bias", ACC_BITS - 1, c);
+        v += &format!("wire signed [{}:0] bias_s = bias[{}:0];\n", c - 1, c - 1);
         v += &format!(
             "wire signed [{}:0] prod_ext = {};\n",
             c - 1,
             sext("prod", &format!("prod[{}]", p - 1), p, c)
         );
-        v += &format!(
-            "wire [{c1}:0] one = {{{{{c1}{{1'b0}}}}, 1'b1}};\n",
-            c1 = c - 1
-        );
-        v += &format!(
-            "wire [{}:0] bias_next = (shift == {SHIFT_BITS}'d0) ? {c}'d0 : (one << (shift - {SHIFT_BITS}'d1));\n",
-            c - 1
-        );
         v += "initial begin\n   prod_valid = 1'b0;\n   prod_last = 1'b0;\n   fresh = 1'b1;\n   row_valid = 1'b0;\nend\n";
         v += "always @(posedge clock) begin\n";
-        v += "   bias <= bias_next;\n";
         v += "   prod <= w_ext * x_ext;\n";
         v += "   prod_valid <= in_valid & ~clear;\n";
         v += "   prod_last <= in_last;\n";
         v += "   row_valid <= prod_valid & prod_last & ~clear;\n";
         v += "   if (prod_valid) begin\n";
-        v += "      sum <= (fresh ? bias : sum) + prod_ext;\n";
+        v += "      sum <= (fresh ? bias_s : sum) + prod_ext;\n";
         v += "      fresh <= prod_last;\n";
         v += "   end\n";
         v += "   if (clear) fresh <= 1'b1;\n";

@@ -10,11 +10,13 @@
 pub mod entry_fields;
 pub mod mac;
 pub mod requantize;
+pub mod rounding_bias;
 pub mod sync_ram;
 
 pub use entry_fields::EntryFields;
 pub use mac::Mac;
 pub use requantize::Requantize;
+pub use rounding_bias::RoundingBias;
 pub use sync_ram::SyncRam;
 
 /// `expr` (`from` bits wide) zero-extended to `to` bits, as Verilog.
