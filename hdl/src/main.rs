@@ -138,15 +138,21 @@ fn write_verilog(cfg: &HwConfig, dir: &std::path::Path) -> Result<PathBuf> {
 }
 
 fn synth_cmd(cfg: &HwConfig, json: bool, keep: Option<PathBuf>) -> Result<()> {
+    let temp = keep.is_none();
     let dir = keep.unwrap_or_else(|| {
         std::env::temp_dir().join(format!("zeroskip-hdl-synth-{}", std::process::id()))
     });
     let path = write_verilog(cfg, &dir)?;
     let result = synth::synthesise_file(&path, TOP_MODULE);
-    let log_path = dir.join("yosys.log");
+    if temp {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     let (r, log) = result?;
-    std::fs::write(&log_path, &log)
-        .with_context(|| format!("cannot write {}", log_path.display()))?;
+    let log_path = dir.join("yosys.log");
+    if !temp {
+        std::fs::write(&log_path, &log)
+            .with_context(|| format!("cannot write {}", log_path.display()))?;
+    }
     if json {
         let v = serde_json::json!({
             "top": TOP_MODULE,
@@ -155,7 +161,6 @@ fn synth_cmd(cfg: &HwConfig, json: bool, keep: Option<PathBuf>) -> Result<()> {
             "bram36": r.bram36, "bram18": r.bram18, "bram36_equivalent": r.bram36_equivalent(),
             "lutram": r.lutram, "srl": r.srl, "carry": r.carry,
             "cells": r.cells,
-            "verilog": path, "log": log_path,
         });
         println!("{v}");
     } else {
@@ -194,7 +199,9 @@ fn synth_cmd(cfg: &HwConfig, json: bool, keep: Option<PathBuf>) -> Result<()> {
         for (name, n, what) in rows {
             println!("{name:<8} {n:>8}  {what}");
         }
-        println!("Verilog {}, log {}", path.display(), log_path.display());
+        if !temp {
+            println!("kept {} and {}", path.display(), log_path.display());
+        }
     }
     Ok(())
 }
