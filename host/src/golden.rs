@@ -34,6 +34,14 @@ pub enum GoldenError {
         /// Largest allowed.
         max: u32,
     },
+    /// Not one bias per row.
+    #[error("{len} biases for a matrix of {rows} rows")]
+    BiasLength {
+        /// Biases given.
+        len: usize,
+        /// Rows of the matrix.
+        rows: usize,
+    },
     /// The streams are malformed.
     #[error(transparent)]
     Decode(#[from] DecodeError),
@@ -42,13 +50,27 @@ pub enum GoldenError {
 /// Checks a vector and shift against a packed matrix, as every backend must before a run.
 pub fn check_inputs(m: &PackedMatrix, x: &[i64], shift: u32) -> Result<(), GoldenError> {
     if x.len() != m.cols {
-        return Err(GoldenError::VectorLength { len: x.len(), cols: m.cols });
+        return Err(GoldenError::VectorLength {
+            len: x.len(),
+            cols: m.cols,
+        });
     }
-    if let Some((col, &value)) = x.iter().enumerate().find(|(_, v)| !fixed::fits(**v, m.cfg.act_bits)) {
-        return Err(GoldenError::ActRange { col, value, bits: m.cfg.act_bits });
+    if let Some((col, &value)) = x
+        .iter()
+        .enumerate()
+        .find(|(_, v)| !fixed::fits(**v, m.cfg.act_bits))
+    {
+        return Err(GoldenError::ActRange {
+            col,
+            value,
+            bits: m.cfg.act_bits,
+        });
     }
     if shift > m.cfg.max_shift() {
-        return Err(GoldenError::Shift { shift, max: m.cfg.max_shift() });
+        return Err(GoldenError::Shift {
+            shift,
+            max: m.cfg.max_shift(),
+        });
     }
     Ok(())
 }
@@ -56,33 +78,81 @@ pub fn check_inputs(m: &PackedMatrix, x: &[i64], shift: u32) -> Result<(), Golde
 /// The engine's result for `y = requantize(W x, shift)`, one value per matrix row, computed by
 /// walking each PE's stream exactly as the PE does.
 pub fn spmv(m: &PackedMatrix, x: &[i64], shift: u32) -> Result<Vec<i64>, GoldenError> {
+    spmv_from(m, x, None, shift)
+}
+
+/// The engine's result for `y = requantize(b + W x, shift)`: as [`spmv`], but each row's
+/// accumulator starts at its bias `bias[row]` (global row order, at the accumulator's scale)
+/// instead of zero, as the whole-network kernel does (`docs/FORMAT.md`, "Network arithmetic").
+pub fn spmv_with_bias(
+    m: &PackedMatrix,
+    x: &[i64],
+    bias: &[i64],
+    shift: u32,
+) -> Result<Vec<i64>, GoldenError> {
+    if bias.len() != m.rows {
+        return Err(GoldenError::BiasLength {
+            len: bias.len(),
+            rows: m.rows,
+        });
+    }
+    spmv_from(m, x, Some(bias), shift)
+}
+
+fn spmv_from(
+    m: &PackedMatrix,
+    x: &[i64],
+    bias: Option<&[i64]>,
+    shift: u32,
+) -> Result<Vec<i64>, GoldenError> {
     check_inputs(m, x, shift)?;
     let cfg = &m.cfg;
     let mut y = vec![0i64; m.rows];
+    let start = |row: Option<&usize>| match (bias, row) {
+        (Some(b), Some(&r)) => b[r],
+        _ => 0,
+    };
     for (pe, stream) in m.streams.iter().enumerate() {
         let rows = &m.rows_by_pe[pe];
-        let (mut row, mut cursor, mut acc) = (0usize, 0usize, 0i64);
+        let (mut row, mut cursor) = (0usize, 0usize);
+        let mut acc = start(rows.first());
         for (k, &word) in stream.iter().enumerate() {
             let e = Entry::decode(word, cfg);
             let col = cursor + e.skip as usize;
             if col >= m.cols {
-                return Err(DecodeError::Column { pe, entry: k, col, cols: m.cols }.into());
+                return Err(DecodeError::Column {
+                    pe,
+                    entry: k,
+                    col,
+                    cols: m.cols,
+                }
+                .into());
             }
             acc += fixed::mul(e.weight, x[col]);
             cursor = col + 1;
             if e.last {
                 let Some(&r) = rows.get(row) else {
-                    return Err(DecodeError::RowCount { pe, found: row + 1, expected: rows.len() }.into());
+                    return Err(DecodeError::RowCount {
+                        pe,
+                        found: row + 1,
+                        expected: rows.len(),
+                    }
+                    .into());
                 };
                 y[r] = fixed::requantize(acc, shift, cfg.act_bits);
                 row += 1;
                 cursor = 0;
-                acc = 0;
+                acc = start(rows.get(row));
             }
         }
         if row != rows.len() || cursor != 0 {
             let found = row + usize::from(cursor != 0);
-            return Err(DecodeError::RowCount { pe, found, expected: rows.len() }.into());
+            return Err(DecodeError::RowCount {
+                pe,
+                found,
+                expected: rows.len(),
+            }
+            .into());
         }
     }
     Ok(y)
@@ -163,22 +233,85 @@ mod tests {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
         for case in 0..200 {
-            let cfg = HwConfig { pes: 1 + case % 5, index_bits: 1 + (case % 6) as u32, ..HwConfig::default() };
+            let cfg = HwConfig {
+                pes: 1 + case % 5,
+                index_bits: 1 + (case % 6) as u32,
+                ..HwConfig::default()
+            };
             let (rows, cols) = (rng.gen_range(1..30), rng.gen_range(1..300));
             let density: f64 = rng.gen();
             let w: Vec<i64> = (0..rows * cols)
-                .map(|_| if rng.gen_bool(density) { rng.gen_range(-32768..=32767) } else { 0 })
+                .map(|_| {
+                    if rng.gen_bool(density) {
+                        rng.gen_range(-32768..=32767)
+                    } else {
+                        0
+                    }
+                })
                 .collect();
             let x: Vec<i64> = (0..cols).map(|_| rng.gen_range(-32768..=32767)).collect();
             let shift = rng.gen_range(0..=40);
             let m = PackedMatrix::from_dense(&cfg, rows, cols, &w, 1 + case % 4).unwrap();
-            assert_eq!(spmv(&m, &x, shift).unwrap(), dense_reference(rows, cols, &w, &x, shift), "case {case}");
+            assert_eq!(
+                spmv(&m, &x, shift).unwrap(),
+                dense_reference(rows, cols, &w, &x, shift),
+                "case {case}"
+            );
         }
     }
 
     #[test]
+    fn bias_initialises_the_accumulator() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
+        for case in 0..100 {
+            let cfg = HwConfig {
+                pes: 1 + case % 5,
+                index_bits: 1 + (case % 6) as u32,
+                ..HwConfig::default()
+            };
+            let (rows, cols) = (rng.gen_range(1..30), rng.gen_range(1..300));
+            let w: Vec<i64> = (0..rows * cols)
+                .map(|_| {
+                    if rng.gen_bool(0.2) {
+                        rng.gen_range(-32768..=32767)
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            let x: Vec<i64> = (0..cols).map(|_| rng.gen_range(-32768..=32767)).collect();
+            let b: Vec<i64> = (0..rows)
+                .map(|_| rng.gen_range(-(1i64 << 40)..(1i64 << 40)))
+                .collect();
+            let shift = rng.gen_range(0..=40);
+            let m = PackedMatrix::from_dense(&cfg, rows, cols, &w, 1 + case % 4).unwrap();
+            let want: Vec<i64> = (0..rows)
+                .map(|r| {
+                    let acc: i64 = b[r] + (0..cols).map(|c| w[r * cols + c] * x[c]).sum::<i64>();
+                    fixed::requantize(acc, shift, 16)
+                })
+                .collect();
+            assert_eq!(
+                spmv_with_bias(&m, &x, &b, shift).unwrap(),
+                want,
+                "case {case}"
+            );
+        }
+        let m = PackedMatrix::from_dense(&HwConfig::default(), 2, 1, &[1, 0], 1).unwrap();
+        assert_eq!(
+            spmv_with_bias(&m, &[1], &[5], 0).unwrap_err().to_string(),
+            "1 biases for a matrix of 2 rows"
+        );
+        assert_eq!(spmv_with_bias(&m, &[3], &[5, -7], 0).unwrap(), vec![8, -7]);
+    }
+
+    #[test]
     fn cycle_model_counts_longest_stream() {
-        let cfg = HwConfig { pes: 2, ..HwConfig::default() };
+        let cfg = HwConfig {
+            pes: 2,
+            ..HwConfig::default()
+        };
         // Row 0 (PE 0): 3 non-zeros; row 1 (PE 1): empty, one marker entry.
         let m = PackedMatrix::from_dense(&cfg, 2, 3, &[1, 2, 3, 0, 0, 0], 1).unwrap();
         assert_eq!(cycles(&m), 3 + timing::PIPELINE_LATENCY);
@@ -188,10 +321,22 @@ mod tests {
 
     #[test]
     fn bad_inputs_are_errors() {
-        let cfg = HwConfig { pes: 1, ..HwConfig::default() };
+        let cfg = HwConfig {
+            pes: 1,
+            ..HwConfig::default()
+        };
         let m = PackedMatrix::from_dense(&cfg, 1, 2, &[1, 2], 1).unwrap();
-        assert_eq!(spmv(&m, &[1], 0).unwrap_err(), GoldenError::VectorLength { len: 1, cols: 2 });
-        assert!(matches!(spmv(&m, &[1, 40000], 0), Err(GoldenError::ActRange { col: 1, .. })));
-        assert!(matches!(spmv(&m, &[1, 1], 99), Err(GoldenError::Shift { shift: 99, max: 47 })));
+        assert_eq!(
+            spmv(&m, &[1], 0).unwrap_err(),
+            GoldenError::VectorLength { len: 1, cols: 2 }
+        );
+        assert!(matches!(
+            spmv(&m, &[1, 40000], 0),
+            Err(GoldenError::ActRange { col: 1, .. })
+        ));
+        assert!(matches!(
+            spmv(&m, &[1, 1], 99),
+            Err(GoldenError::Shift { shift: 99, max: 47 })
+        ));
     }
 }

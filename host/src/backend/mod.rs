@@ -4,9 +4,13 @@
 //! in this build) answers with [`BackendError::NotAvailable`], never a panic.
 
 mod float;
+mod golden;
 mod pipeline;
 
 pub use float::FloatBackend;
+pub use golden::{
+    GoldenBackend, GoldenOptions, RANDOM_CALIBRATION_FRAMES, RANDOM_CALIBRATION_UTTERANCES,
+};
 pub use pipeline::{Timing, TranscribeError, Transcriber, Transcript};
 
 use crate::model::{InputWidth, Model};
@@ -61,16 +65,35 @@ pub enum BackendError {
     /// The frames do not fit the model.
     #[error(transparent)]
     Input(#[from] InputWidth),
+    /// The model cannot be quantised or packed for the hardware configuration.
+    #[error("cannot build the device image")]
+    Quant(#[from] crate::quant::QuantError),
+    /// The golden model refused the image or the frames.
+    #[error(transparent)]
+    Golden(#[from] crate::golden_net::GoldenNetError),
+}
+
+/// Options of the backends that need more than the model.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BackendOptions {
+    /// How `golden` builds its device image.
+    pub golden: GoldenOptions,
+}
+
+/// Opens the backend `kind` for `model` with default options.
+pub fn open(kind: BackendKind, model: Model) -> Result<Box<dyn Backend>, BackendError> {
+    open_with(kind, model, &BackendOptions::default())
 }
 
 /// Opens the backend `kind` for `model`.
-pub fn open(kind: BackendKind, model: Model) -> Result<Box<dyn Backend>, BackendError> {
+pub fn open_with(
+    kind: BackendKind,
+    model: Model,
+    options: &BackendOptions,
+) -> Result<Box<dyn Backend>, BackendError> {
     match kind {
         BackendKind::Float => Ok(Box::new(FloatBackend::new(model))),
-        BackendKind::Golden => Err(BackendError::NotAvailable {
-            backend: "golden",
-            reason: "the fixed-point golden model is not built yet; use --backend float",
-        }),
+        BackendKind::Golden => Ok(Box::new(GoldenBackend::new(&model, &options.golden)?)),
     }
 }
 
@@ -80,10 +103,16 @@ mod tests {
     use crate::model::ModelConfig;
 
     #[test]
-    fn golden_is_a_clear_error() {
+    fn golden_opens_and_checks_the_width() {
         let model = Model::random(tiny(), 1).unwrap();
-        let e = open(BackendKind::Golden, model).err().unwrap().to_string();
-        assert!(e.contains("golden") && e.contains("not available"), "{e}");
+        let mut b = open(BackendKind::Golden, model).unwrap();
+        assert_eq!(b.name(), "golden");
+        assert_eq!(
+            b.logits(Array2::zeros((3, 12)).view()).unwrap().dim(),
+            (3, 29)
+        );
+        let e = b.logits(Array2::zeros((3, 5)).view()).unwrap_err();
+        assert!(e.to_string().contains("5 wide"), "{e}");
     }
 
     #[test]
