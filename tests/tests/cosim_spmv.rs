@@ -21,13 +21,20 @@ const RANDOM_CASES: usize = 240;
 const DEFAULT_SEED: u64 = 0x5eed_2026;
 
 fn env_u64(name: &str) -> Option<u64> {
-    std::env::var(name).ok().map(|v| v.parse().unwrap_or_else(|_| panic!("{name}={v} is not a number")))
+    std::env::var(name).ok().map(|v| {
+        v.parse()
+            .unwrap_or_else(|_| panic!("{name}={v} is not a number"))
+    })
 }
 
 /// Configuration under test: every PE's stream memory holds 2^20 / P entries, so even a full
 /// 1024×1024 matrix fits.
 fn config(pes: usize) -> HwConfig {
-    HwConfig { pes, stream_depth: (1 << 20) / pes, ..HwConfig::default() }
+    HwConfig {
+        pes,
+        stream_depth: (1 << 20) / pes,
+        ..HwConfig::default()
+    }
 }
 
 /// One matrix to check: shape, data and the vectors/shifts to run through it.
@@ -46,33 +53,79 @@ fn extreme_vector(cols: usize, v: i64) -> Vec<i64> {
 
 /// The corner cases, the same for every P.
 fn corner_cases(rng: &mut ChaCha8Rng, cfg: &HwConfig) -> Vec<Case> {
-    let (wmin, wmax) = (fixed::min_value(cfg.weight_bits), fixed::max_value(cfg.weight_bits));
-    let (amin, amax) = (fixed::min_value(cfg.act_bits), fixed::max_value(cfg.act_bits));
+    let (wmin, wmax) = (
+        fixed::min_value(cfg.weight_bits),
+        fixed::max_value(cfg.weight_bits),
+    );
+    let (amin, amax) = (
+        fixed::min_value(cfg.act_bits),
+        fixed::max_value(cfg.act_bits),
+    );
     let gap = cfg.max_skip() as usize;
     let mut cases = Vec::new();
-    let mut push = |name: &str, rows: usize, cols: usize, data: Vec<i64>, runs: Vec<(Vec<i64>, u32)>| {
-        cases.push(Case { name: name.into(), rows, cols, data, group: 1, runs });
-    };
+    let mut push =
+        |name: &str, rows: usize, cols: usize, data: Vec<i64>, runs: Vec<(Vec<i64>, u32)>| {
+            cases.push(Case {
+                name: name.into(),
+                rows,
+                cols,
+                data,
+                group: 1,
+                runs,
+            });
+        };
     push("1x1 zero", 1, 1, vec![0], vec![(vec![amax], 0)]);
-    push("1x1 most negative squared", 1, 1, vec![wmin], vec![(vec![amin], 0), (vec![amin], 30), (vec![amin], 47)]);
-    push("1x1 max times min", 1, 1, vec![wmax], vec![(vec![amin], 15), (vec![amax], 16)]);
+    push(
+        "1x1 most negative squared",
+        1,
+        1,
+        vec![wmin],
+        vec![(vec![amin], 0), (vec![amin], 30), (vec![amin], 47)],
+    );
+    push(
+        "1x1 max times min",
+        1,
+        1,
+        vec![wmax],
+        vec![(vec![amin], 15), (vec![amax], 16)],
+    );
     for (rows, cols) in [(1, 1024), (1024, 1), (17, 33), (64, 1024)] {
-        push(&format!("{rows}x{cols} all zero"), rows, cols, vec![0; rows * cols], vec![(random_vector(rng, cols, cfg.act_bits), 3)]);
+        push(
+            &format!("{rows}x{cols} all zero"),
+            rows,
+            cols,
+            vec![0; rows * cols],
+            vec![(random_vector(rng, cols, cfg.act_bits), 3)],
+        );
     }
     // Full rows of the most negative weight against the most negative activation: the
     // accumulator's largest magnitude; saturates at small shifts.
-    push("full rows at the extremes", 8, 1024, vec![wmin; 8 * 1024], vec![
-        (extreme_vector(1024, amin), 0),
-        (extreme_vector(1024, amin), 40),
-        (extreme_vector(1024, amax), 41),
-        (extreme_vector(1024, amin), 47),
-    ]);
+    push(
+        "full rows at the extremes",
+        8,
+        1024,
+        vec![wmin; 8 * 1024],
+        vec![
+            (extreme_vector(1024, amin), 0),
+            (extreme_vector(1024, amin), 40),
+            (extreme_vector(1024, amax), 41),
+            (extreme_vector(1024, amin), 47),
+        ],
+    );
     // Empty rows between full ones.
     let mut data = vec![0i64; 9 * 100];
     for r in (0..9).step_by(2) {
-        data[r * 100..(r + 1) * 100].iter_mut().for_each(|w| *w = rng.gen_range(wmin..=wmax));
+        data[r * 100..(r + 1) * 100]
+            .iter_mut()
+            .for_each(|w| *w = rng.gen_range(wmin..=wmax));
     }
-    push("alternate empty and full rows", 9, 100, data, vec![(random_vector(rng, 100, cfg.act_bits), 20)]);
+    push(
+        "alternate empty and full rows",
+        9,
+        100,
+        data,
+        vec![(random_vector(rng, 100, cfg.act_bits), 20)],
+    );
     // Gaps longer than the index range: one non-zero at the far end, and gaps of exactly
     // 2^I - 1, 2^I and 2^I + 1 zeros.
     let cols = 1024;
@@ -82,15 +135,37 @@ fn corner_cases(rng: &mut ChaCha8Rng, cfg: &HwConfig) -> Vec<Case> {
     data[2 * cols + gap + 1] = 9;
     data[3 * cols + gap + 2] = wmin;
     data[3 * cols + 2 * gap + 4] = 3;
-    push("gaps at and past the index range", 4, cols, data, vec![(random_vector(rng, cols, cfg.act_bits), 0), (extreme_vector(cols, amin), 2)]);
+    push(
+        "gaps at and past the index range",
+        4,
+        cols,
+        data,
+        vec![
+            (random_vector(rng, cols, cfg.act_bits), 0),
+            (extreme_vector(cols, amin), 2),
+        ],
+    );
     // The largest shapes.
     for density in [0.01, 0.1, 1.0] {
         let m = random_sparse(rng, 1024, 1024, density, cfg.weight_bits);
-        push(&format!("1024x1024 at density {density}"), 1024, 1024, m.data, vec![(random_vector(rng, 1024, cfg.act_bits), 30)]);
+        push(
+            &format!("1024x1024 at density {density}"),
+            1024,
+            1024,
+            m.data,
+            vec![(random_vector(rng, 1024, cfg.act_bits), 30)],
+        );
     }
     // LSTM-style dealing in groups of four rows.
     let m = random_sparse(rng, 4 * 37, 200, 0.2, cfg.weight_bits);
-    cases.push(Case { name: "groups of 4 rows".into(), rows: 4 * 37, cols: 200, data: m.data, group: 4, runs: vec![(random_vector(rng, 200, cfg.act_bits), 22)] });
+    cases.push(Case {
+        name: "groups of 4 rows".into(),
+        rows: 4 * 37,
+        cols: 200,
+        data: m.data,
+        group: 4,
+        runs: vec![(random_vector(rng, 200, cfg.act_bits), 22)],
+    });
     cases
 }
 
@@ -111,25 +186,45 @@ fn random_case(rng: &mut ChaCha8Rng, cfg: &HwConfig, k: usize) -> Case {
     };
     let mut m = random_sparse(rng, rows, cols, density, cfg.weight_bits);
     if rng.gen_bool(0.15) {
-        let (lo, hi) = (fixed::min_value(cfg.weight_bits), fixed::max_value(cfg.weight_bits));
-        m.data.iter_mut().filter(|w| **w != 0).for_each(|w| *w = if rng.gen() { lo } else { hi });
+        let (lo, hi) = (
+            fixed::min_value(cfg.weight_bits),
+            fixed::max_value(cfg.weight_bits),
+        );
+        m.data
+            .iter_mut()
+            .filter(|w| **w != 0)
+            .for_each(|w| *w = if rng.gen() { lo } else { hi });
     }
     let runs = (0..rng.gen_range(1..=2))
         .map(|_| {
             let x = random_vector(rng, cols, cfg.act_bits);
-            let shift = if rng.gen_bool(0.1) { rng.gen_range(0..=cfg.max_shift()) } else { rng.gen_range(8..=32) };
+            let shift = if rng.gen_bool(0.1) {
+                rng.gen_range(0..=cfg.max_shift())
+            } else {
+                rng.gen_range(8..=32)
+            };
             (x, shift)
         })
         .collect();
-    Case { name: format!("random {k}: {rows}x{cols} at density {density:.3}"), rows, cols, data: m.data, group: [1, 1, 1, 4][k % 4], runs }
+    Case {
+        name: format!("random {k}: {rows}x{cols} at density {density:.3}"),
+        rows,
+        cols,
+        data: m.data,
+        group: [1, 1, 1, 4][k % 4],
+        runs,
+    }
 }
 
 fn cosim(pes: usize) {
     let cfg = config(pes);
     let seed = env_u64("ZEROSKIP_COSIM_SEED").unwrap_or(DEFAULT_SEED) ^ pes as u64;
     let only = env_u64("ZEROSKIP_COSIM_ONLY").map(|v| v as usize);
-    let random = env_u64("ZEROSKIP_COSIM_CASES").map(|v| v as usize).unwrap_or(RANDOM_CASES);
-    let mut backend = spmv::open(SpmvBackendKind::Sim, &cfg).unwrap_or_else(|e| panic!("cannot build the RTL for P={pes}: {e}"));
+    let random = env_u64("ZEROSKIP_COSIM_CASES")
+        .map(|v| v as usize)
+        .unwrap_or(RANDOM_CASES);
+    let mut backend = spmv::open(SpmvBackendKind::Sim, &cfg)
+        .unwrap_or_else(|e| panic!("cannot build the RTL for P={pes}: {e}"));
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut cases = corner_cases(&mut rng, &cfg);
     let corner = cases.len();
@@ -140,21 +235,38 @@ fn cosim(pes: usize) {
             continue;
         }
         let ctx = format!("P={pes}, case {i} ({}), seed {seed:#x}: replay with ZEROSKIP_COSIM_SEED={} ZEROSKIP_COSIM_ONLY={i}", case.name, seed ^ pes as u64);
-        let m = PackedMatrix::from_dense(&cfg, case.rows, case.cols, &case.data, case.group).unwrap_or_else(|e| panic!("{ctx}: pack: {e}"));
-        backend.load(&m).unwrap_or_else(|e| panic!("{ctx}: load: {e}"));
+        let m = PackedMatrix::from_dense(&cfg, case.rows, case.cols, &case.data, case.group)
+            .unwrap_or_else(|e| panic!("{ctx}: pack: {e}"));
+        backend
+            .load(&m)
+            .unwrap_or_else(|e| panic!("{ctx}: load: {e}"));
         for (r, (x, shift)) in case.runs.iter().enumerate() {
-            let expect = golden::spmv(&m, x, *shift).unwrap_or_else(|e| panic!("{ctx}: golden: {e}"));
-            let got = backend.run(x, *shift).unwrap_or_else(|e| panic!("{ctx}: run {r}: {e}"));
+            let expect =
+                golden::spmv(&m, x, *shift).unwrap_or_else(|e| panic!("{ctx}: golden: {e}"));
+            let got = backend
+                .run(x, *shift)
+                .unwrap_or_else(|e| panic!("{ctx}: run {r}: {e}"));
             if let Some(row) = (0..m.rows).find(|&row| got.y[row] != expect[row]) {
-                panic!("{ctx}: run {r} (shift {shift}): row {row}: RTL {} != golden {}", got.y[row], expect[row]);
+                panic!(
+                    "{ctx}: run {r} (shift {shift}): row {row}: RTL {} != golden {}",
+                    got.y[row], expect[row]
+                );
             }
-            assert_eq!(got.cycles, golden::cycles(&m), "{ctx}: run {r}: RTL cycles != cycle model");
+            assert_eq!(
+                got.cycles,
+                golden::cycles(&m),
+                "{ctx}: run {r}: RTL cycles != cycle model"
+            );
             words += expect.len();
             cycles_total += got.cycles;
         }
     }
     eprintln!("P={pes}: {} matrices ({corner} corner, {random} random), {words} words equal, {cycles_total} cycles equal to the model", cases.len());
-    assert!(only.is_some() || cases.len() >= 250, "P={pes}: only {} matrices", cases.len());
+    assert!(
+        only.is_some() || cases.len() >= 250,
+        "P={pes}: only {} matrices",
+        cases.len()
+    );
 }
 
 #[test]
