@@ -6,6 +6,7 @@ pub mod audio;
 pub mod backend;
 pub mod cli;
 pub mod ctc;
+pub mod dense_baseline;
 pub mod features;
 pub mod golden;
 pub mod golden_net;

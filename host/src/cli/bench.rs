@@ -18,6 +18,11 @@ pub enum BenchCommand {
     ///
     /// Example: zeroskip bench spmv --pes 16 --rows 1024 --cols 512 --density 0.1 --backend sim --json
     Spmv(SpmvArgs),
+    /// The whole network on one CPU core: golden fixed-point sparse model, float model and a
+    /// dense f32 baseline (frames/s, real-time factor), with the cycle model's figures.
+    ///
+    /// Example: zeroskip bench model --json
+    Model(super::bench_model::ModelArgs),
 }
 
 /// Arguments of `zeroskip bench spmv`.
@@ -88,6 +93,7 @@ struct SpmvReport {
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Spmv(args) => bench_spmv(args),
+        BenchCommand::Model(args) => super::bench_model::run(args),
     }
 }
 

@@ -2,6 +2,7 @@
 //! Each module parses into a typed `Args`, validates it once, and calls the library.
 
 pub mod bench;
+pub mod bench_model;
 pub mod eval;
 pub mod features;
 pub mod transcribe;

@@ -108,42 +108,198 @@ impl CompactMatrix {
 
     /// `acc[r] += Σ_c W[r, c] · x[c]` for one vector (`x.len() == cols`, `acc.len() == rows`).
     pub fn accumulate(&self, x: &[i32], acc: &mut [i64]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { self.accumulate_avx2(x, acc) };
+        }
+        self.accumulate_portable(x, acc)
+    }
+
+    /// The same for a block of `B` vectors stored column-interleaved: `xt[c][b]` is column `c`
+    /// of vector `b`, and `acc[r][b]` row `r` of result `b`.
+    pub fn accumulate_block<const B: usize>(&self, xt: &[[i32; B]], acc: &mut [[i64; B]]) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                // SAFETY: the CPU has AVX-512F, checked just above.
+                return unsafe { self.accumulate_block_avx512::<B>(xt, acc) };
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2, checked just above.
+                return unsafe { self.accumulate_block_avx2::<B>(xt, acc) };
+            }
+        }
+        self.accumulate_block_portable::<B>(xt, acc)
+    }
+
+    /// [`CompactMatrix::accumulate`] compiled for AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn accumulate_avx2(&self, x: &[i32], acc: &mut [i64]) {
+        self.accumulate_portable(x, acc)
+    }
+
+    /// [`CompactMatrix::accumulate_block`] compiled for AVX2 (four 64-bit lanes).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn accumulate_block_avx2<const B: usize>(&self, xt: &[[i32; B]], acc: &mut [[i64; B]]) {
+        self.accumulate_block_portable::<B>(xt, acc)
+    }
+
+    /// [`CompactMatrix::accumulate_block`] compiled for AVX-512F (eight 64-bit lanes).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn accumulate_block_avx512<const B: usize>(
+        &self,
+        xt: &[[i32; B]],
+        acc: &mut [[i64; B]],
+    ) {
+        self.accumulate_block_portable::<B>(xt, acc)
+    }
+
+    /// The portable kernel of [`CompactMatrix::accumulate`]; inlined into each instruction-set
+    /// variant so the compiler vectorises it for that set.
+    #[inline(always)]
+    pub(crate) fn accumulate_portable(&self, x: &[i32], acc: &mut [i64]) {
         for pe in &self.pes {
             let mut start = 0usize;
             for (&row, &end) in pe.rows.iter().zip(&pe.ends) {
                 let end = end as usize;
-                let mut sum = 0i64;
-                for (&c, &w) in pe.cols[start..end].iter().zip(&pe.weights[start..end]) {
-                    sum += i64::from(w) * i64::from(x[c as usize]);
-                }
-                acc[row as usize] += sum;
+                acc[row as usize] += dot(&pe.cols[start..end], &pe.weights[start..end], x);
                 start = end;
             }
         }
     }
 
-    /// The same for a block of `B` vectors stored column-interleaved: `xt[c·B + b]` is column
-    /// `c` of vector `b`, and `acc[r·B + b]` row `r` of result `b`.
-    pub fn accumulate_block<const B: usize>(&self, xt: &[i32], acc: &mut [i64]) {
+    /// The portable kernel of [`CompactMatrix::accumulate_block`].
+    #[inline(always)]
+    pub(crate) fn accumulate_block_portable<const B: usize>(
+        &self,
+        xt: &[[i32; B]],
+        acc: &mut [[i64; B]],
+    ) {
         for pe in &self.pes {
             let mut start = 0usize;
             for (&row, &end) in pe.rows.iter().zip(&pe.ends) {
                 let end = end as usize;
                 let mut sum = [0i64; B];
                 for (&c, &w) in pe.cols[start..end].iter().zip(&pe.weights[start..end]) {
-                    let base = c as usize * B;
-                    let xs = &xt[base..base + B];
+                    let xs = &xt[c as usize];
                     let w = i64::from(w);
                     for b in 0..B {
                         sum[b] += w * i64::from(xs[b]);
                     }
                 }
-                let r = row as usize * B;
+                let a = &mut acc[row as usize];
                 for b in 0..B {
-                    acc[r + b] += sum[b];
+                    a[b] += sum[b];
                 }
                 start = end;
             }
         }
+    }
+}
+
+/// `Σ_k weights[k] · x[cols[k]]` with four independent partial sums (exact in any order).
+#[inline(always)]
+fn dot(cols: &[u16], weights: &[i32], x: &[i32]) -> i64 {
+    let mut s = [0i64; 4];
+    let (c4, w4) = (cols.chunks_exact(4), weights.chunks_exact(4));
+    let (c_rest, w_rest) = (c4.remainder(), w4.remainder());
+    for (c, w) in c4.zip(w4) {
+        for j in 0..4 {
+            s[j] += i64::from(w[j]) * i64::from(x[c[j] as usize]);
+        }
+    }
+    for (&c, &w) in c_rest.iter().zip(w_rest) {
+        s[0] += i64::from(w) * i64::from(x[c as usize]);
+    }
+    s[0] + s[1] + s[2] + s[3]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use zeroskip_arch::HwConfig;
+
+    /// Every instruction-set variant against the portable kernels and a dense product.
+    #[test]
+    fn kernels_agree_with_a_dense_product() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(21);
+        for case in 0..60 {
+            let cfg = HwConfig {
+                pes: 1 + case % 6,
+                index_bits: 1 + (case % 5) as u32,
+                stream_depth: 1 << 16,
+                ..HwConfig::default()
+            };
+            let (rows, cols) = (rng.gen_range(1..40), rng.gen_range(1..200));
+            let density: f64 = rng.gen();
+            let w: Vec<i64> = (0..rows * cols)
+                .map(|_| {
+                    if rng.gen_bool(density) {
+                        rng.gen_range(-32768..=32767)
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            let m = PackedMatrix::from_dense(&cfg, rows, cols, &w, 1 + case % 4).unwrap();
+            let c = CompactMatrix::from_packed(&m).unwrap();
+            assert_eq!(c.nnz(), m.nnz);
+            const B: usize = 8;
+            let xs: Vec<Vec<i32>> = (0..B)
+                .map(|_| (0..cols).map(|_| rng.gen_range(-32768..=32767)).collect())
+                .collect();
+            let mut xt = vec![[0i32; B]; cols];
+            for (b, x) in xs.iter().enumerate() {
+                for (k, &v) in x.iter().enumerate() {
+                    xt[k][b] = v;
+                }
+            }
+            let init: Vec<[i64; B]> = (0..rows)
+                .map(|_| std::array::from_fn(|_| rng.gen_range(-1000..1000)))
+                .collect();
+            let want: Vec<[i64; B]> = (0..rows)
+                .map(|r| {
+                    std::array::from_fn(|b| {
+                        init[r][b]
+                            + (0..cols)
+                                .map(|k| w[r * cols + k] * i64::from(xs[b][k]))
+                                .sum::<i64>()
+                    })
+                })
+                .collect();
+            let mut fast = init.clone();
+            c.accumulate_block::<B>(&xt, &mut fast);
+            let mut portable = init.clone();
+            c.accumulate_block_portable::<B>(&xt, &mut portable);
+            assert_eq!(fast, want, "case {case}");
+            assert_eq!(portable, want, "case {case}");
+            for b in 0..B {
+                let mut one: Vec<i64> = (0..rows).map(|r| init[r][b]).collect();
+                let mut one_portable = one.clone();
+                c.accumulate(&xs[b], &mut one);
+                c.accumulate_portable(&xs[b], &mut one_portable);
+                let expect: Vec<i64> = (0..rows).map(|r| want[r][b]).collect();
+                assert_eq!(one, expect, "case {case}, vector {b}");
+                assert_eq!(one_portable, expect, "case {case}, vector {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn split_separates_input_and_hidden_columns() {
+        let cfg = HwConfig::new(2).unwrap();
+        let w = vec![1, 0, 2, 3, 0, 0, 0, 4];
+        let m = PackedMatrix::from_dense(&cfg, 2, 4, &w, 1).unwrap();
+        let (lo, hi) = CompactMatrix::split(&m, 2).unwrap();
+        assert_eq!((lo.cols, hi.cols, lo.nnz(), hi.nnz()), (2, 2, 1, 3));
+        let mut a = vec![0i64; 2];
+        lo.accumulate(&[10, 20], &mut a);
+        hi.accumulate(&[100, 1000], &mut a);
+        assert_eq!(a, vec![10 + 200 + 3000, 4000]);
     }
 }

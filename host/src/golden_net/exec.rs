@@ -61,23 +61,25 @@ fn biased_products(
     mut emit: impl FnMut(usize, usize, i64),
 ) {
     let (frames, cols) = (x.nrows(), m.cols);
-    let mut xt = vec![0i32; cols * BLOCK];
-    let mut acc = vec![0i64; m.rows * BLOCK];
+    let mut xt = vec![[0i32; BLOCK]; cols];
+    let mut acc = vec![[0i64; BLOCK]; m.rows];
     for t0 in (0..frames).step_by(BLOCK) {
         let n = BLOCK.min(frames - t0);
-        xt.fill(0);
+        if n < BLOCK {
+            xt.fill([0; BLOCK]);
+        }
         for b in 0..n {
-            for (c, &v) in x.row(t0 + b).iter().take(cols).enumerate() {
-                xt[c * BLOCK + b] = v;
+            for (xc, &v) in xt.iter_mut().zip(x.row(t0 + b).iter()) {
+                xc[b] = v;
             }
         }
-        for (r, &b) in bias.iter().enumerate() {
-            acc[r * BLOCK..(r + 1) * BLOCK].fill(b);
+        for (a, &b) in acc.iter_mut().zip(bias) {
+            *a = [b; BLOCK];
         }
         m.accumulate_block::<BLOCK>(&xt, &mut acc);
         for b in 0..n {
-            for r in 0..m.rows {
-                emit(t0 + b, r, acc[r * BLOCK + b]);
+            for (r, a) in acc.iter().enumerate() {
+                emit(t0 + b, r, a[b]);
             }
         }
     }
