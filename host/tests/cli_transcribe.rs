@@ -1,7 +1,7 @@
 //! `zeroskip transcribe` and `zeroskip eval` run as a user would, on a random model saved to a
 //! temporary folder and WAV files written by the test: text per file, JSON, a bad file that
-//! does not stop the others, the exit codes, and the errors for a missing model and for the
-//! backend that is not built yet.
+//! does not stop the others, the exit codes, the errors for a missing model, and the golden
+//! backend with its options.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -176,22 +176,37 @@ fn missing_model_is_named() {
 }
 
 #[test]
-fn golden_backend_is_not_available_yet() {
+fn golden_backend_transcribes_like_float() {
     let t = setup();
-    let out = zeroskip(&[
-        "transcribe",
-        "--model",
-        s(&t.model),
+    let run = |extra: &[&str]| {
+        let mut args = vec!["transcribe", "--model", s(&t.model)];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[s(&t.good), s(&t.other)]);
+        zeroskip(&args)
+    };
+    let float = run(&["--backend", "float"]);
+    let golden = run(&[
         "--backend",
         "golden",
+        "--pes",
+        "4",
+        "--calibrate",
         s(&t.good),
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(golden.status.code(), Some(0), "{golden:?}");
+    let lines = String::from_utf8(golden.stdout).unwrap();
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+    assert_eq!(float.status.code(), Some(0));
+    let bad = run(&["--backend", "golden", "--pes", "0"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let stderr = String::from_utf8(bad.stderr).unwrap();
     assert!(
-        stderr.contains("golden") && stderr.contains("not available"),
+        stderr.contains("--pes 0") && stderr.contains("number of PEs 0"),
         "{stderr}"
     );
+    let bad = run(&["--backend", "golden", "--calibrate", s(&t.bad)]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8(bad.stderr).unwrap().contains("bad.wav"));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Audio to text through a backend: read the WAV, compute features, run the backend to
 //! logits, log-softmax, CTC-decode. Times each stage, so callers can report a real-time factor.
 
-use super::{open, Backend, BackendError, BackendKind};
+use super::{open_with, Backend, BackendError, BackendKind, BackendOptions};
 use crate::audio::{read_wav, AudioError};
 use crate::ctc::{Alphabet, Decoder};
 use crate::features::{features, FeatureConfig, FeatureError};
@@ -85,13 +85,24 @@ pub struct Transcriber {
 impl Transcriber {
     /// Opens backend `kind` on `model`, decoding with `decoder`.
     pub fn new(model: Model, kind: BackendKind, decoder: Decoder) -> Result<Self, BackendError> {
+        Self::with_options(model, kind, decoder, &BackendOptions::default())
+    }
+
+    /// As [`Transcriber::new`], with backend options (the golden model's hardware
+    /// configuration and calibration).
+    pub fn with_options(
+        model: Model,
+        kind: BackendKind,
+        decoder: Decoder,
+        options: &BackendOptions,
+    ) -> Result<Self, BackendError> {
         let features = model.config.features.clone();
         // Model::new / Model::load validated the alphabet; fall back to English otherwise.
         let alphabet = model
             .config
             .alphabet()
             .unwrap_or_else(|_| Alphabet::english());
-        let backend = open(kind, model)?;
+        let backend = open_with(kind, model, options)?;
         Ok(Transcriber {
             backend,
             features,

@@ -3,7 +3,9 @@
 //! others go on; the exit code is 1 if any failed. Also holds the model, backend and decoder
 //! options that `zeroskip eval` shares.
 
-use crate::backend::{BackendKind, Timing, TranscribeError, Transcriber, Transcript};
+use crate::backend::{
+    BackendKind, BackendOptions, Timing, TranscribeError, Transcriber, Transcript,
+};
 use crate::ctc::Decoder;
 use crate::model::{default_model, Model};
 use anyhow::Context;
@@ -26,6 +28,13 @@ pub struct ModelArgs {
     /// CTC prefix beam search keeping N prefixes; without it, greedy (best-path) decoding.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub beam: Option<u32>,
+    /// `golden`: number of processing elements the device image is packed for.
+    #[arg(long, default_value_t = zeroskip_arch::HwConfig::default().pes)]
+    pub pes: usize,
+    /// `golden`: WAV files whose features calibrate the activation formats (a few
+    /// utterances); without any, random normalised features stand in.
+    #[arg(long, value_name = "WAV")]
+    pub calibrate: Vec<PathBuf>,
 }
 
 impl ModelArgs {
@@ -51,8 +60,26 @@ impl ModelArgs {
             Some(path) => Model::load(path)?,
             None => default_model()?,
         };
-        Transcriber::new(model, self.backend, self.decoder())
+        let options = self.backend_options(&model)?;
+        Transcriber::with_options(model, self.backend, self.decoder(), &options)
             .with_context(|| format!("cannot open the {} backend", self.backend))
+    }
+
+    /// The golden backend's hardware configuration and calibration features.
+    fn backend_options(&self, model: &Model) -> anyhow::Result<BackendOptions> {
+        let mut options = BackendOptions::default();
+        if self.backend != BackendKind::Golden {
+            return Ok(options);
+        }
+        options.golden.hw = zeroskip_arch::HwConfig::new(self.pes)
+            .with_context(|| format!("--pes {}", self.pes))?;
+        for path in &self.calibrate {
+            let audio = crate::audio::read_wav(path, model.config.features.sample_rate)?;
+            let frames = crate::features::features(&audio.samples, &model.config.features)
+                .with_context(|| format!("{}: cannot compute features", path.display()))?;
+            options.golden.calibration.push(frames);
+        }
+        Ok(options)
     }
 }
 
