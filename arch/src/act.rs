@@ -62,17 +62,20 @@ pub fn table(f: ActFn) -> Vec<i64> {
 }
 
 /// The table address for a 16-bit input: its top `LUT_INDEX_BITS` bits, sign bit inverted.
+#[inline]
 pub fn lut_index(x: i64) -> usize {
     let offset = (fixed::saturate(x, LUT_IN_BITS) + (1 << (LUT_IN_BITS - 1))) as usize;
     offset >> (LUT_IN_BITS - LUT_INDEX_BITS)
 }
 
 /// Looks `x` (Q4.11, 16 bits) up in a table made by [`table`].
+#[inline]
 pub fn lookup(table: &[i64], x: i64) -> i64 {
     table[lut_index(x)]
 }
 
 /// Clipped ReLU: `min(max(x, 0), clip)`; `clip` is the ceiling in the same fixed-point format.
+#[inline]
 pub fn clipped_relu(x: i64, clip: i64) -> i64 {
     x.clamp(0, clip)
 }

@@ -46,6 +46,7 @@ impl Default for CellTables {
 
 /// One unit's update: returns `(c, h)`; `h` has `h_frac` fractional bits in `h_bits` bits.
 /// `h_frac` must be at most `2 * LUT_OUT_FRAC`.
+#[inline]
 pub fn lstm_cell(
     t: &CellTables,
     pre: [i64; 4],

@@ -8,16 +8,19 @@
 //!   `shift` that rounds half up (adds `2^(shift-1)` first), then saturates to `act_bits`.
 
 /// Smallest value of a `bits`-wide two's complement number.
+#[inline]
 pub fn min_value(bits: u32) -> i64 {
     -(1i64 << (bits - 1))
 }
 
 /// Largest value of a `bits`-wide two's complement number.
+#[inline]
 pub fn max_value(bits: u32) -> i64 {
     (1i64 << (bits - 1)) - 1
 }
 
 /// True when `v` fits in `bits` bits, two's complement.
+#[inline]
 pub fn fits(v: i64, bits: u32) -> bool {
     (min_value(bits)..=max_value(bits)).contains(&v)
 }
@@ -30,6 +33,7 @@ pub fn fits(v: i64, bits: u32) -> bool {
 /// assert_eq!(saturate(-40000, 16), -32768);
 /// assert_eq!(saturate(-5, 16), -5);
 /// ```
+#[inline]
 pub fn saturate(v: i64, bits: u32) -> i64 {
     v.clamp(min_value(bits), max_value(bits))
 }
@@ -43,6 +47,7 @@ pub fn saturate(v: i64, bits: u32) -> i64 {
 /// assert_eq!(round_shift(-6, 2), -1); // -1.5 -> -1
 /// assert_eq!(round_shift(7, 0), 7);
 /// ```
+#[inline]
 pub fn round_shift(v: i64, shift: u32) -> i64 {
     if shift == 0 {
         v
@@ -59,11 +64,13 @@ pub fn round_shift(v: i64, shift: u32) -> i64 {
 /// assert_eq!(requantize(-(1 << 20), 4, 16), -32768);
 /// assert_eq!(requantize(24, 4, 16), 2); // 1.5 -> 2
 /// ```
+#[inline]
 pub fn requantize(acc: i64, shift: u32, out_bits: u32) -> i64 {
     saturate(round_shift(acc, shift), out_bits)
 }
 
 /// The exact product of a weight and an activation.
+#[inline]
 pub fn mul(weight: i64, act: i64) -> i64 {
     weight * act
 }
