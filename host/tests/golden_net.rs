@@ -77,6 +77,7 @@ fn golden_tracks_float_on_random_models() {
         (config(13, 4, [64, 48, 32], 24), 0.5, 16, 3),
         (config(26, 9, [128, 128, 128], 64), 0.9, 16, 4),
         (config(26, 9, [128, 96, 80], 40), 0.9, 3, 5),
+        (ModelConfig::default(), 0.9, 16, 6),
     ];
     for (cfg, sparsity, pes, seed) in cases {
         let mut model = Model::random(cfg, seed).unwrap();

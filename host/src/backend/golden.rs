@@ -15,8 +15,9 @@ pub const RANDOM_CALIBRATION_UTTERANCES: usize = 4;
 /// Frames per random calibration utterance.
 pub const RANDOM_CALIBRATION_FRAMES: usize = 200;
 
-/// How the golden backend builds its image.
-#[derive(Clone, Debug, PartialEq)]
+/// How the golden backend builds its image; the default packs for `HwConfig::default()`
+/// (16 PEs) with random calibration features.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GoldenOptions {
     /// The hardware configuration to pack for.
     pub hw: HwConfig,
@@ -26,16 +27,6 @@ pub struct GoldenOptions {
     pub calibration: Vec<Array2<f32>>,
     /// Quantiser options.
     pub quant: QuantOptions,
-}
-
-impl Default for GoldenOptions {
-    fn default() -> Self {
-        GoldenOptions {
-            hw: HwConfig::default(),
-            calibration: Vec::new(),
-            quant: QuantOptions::default(),
-        }
-    }
 }
 
 /// Runs [`GoldenNet::logits`] on an image built from a model.
@@ -64,7 +55,7 @@ impl GoldenBackend {
         let image = build_image(model, calibration, &options.hw, &options.quant)?;
         let bytes = image
             .encode()
-            .map_err(|e| BackendError::Golden(crate::golden_net::GoldenNetError::Image(e)))?;
+            .map_err(crate::golden_net::GoldenNetError::Image)?;
         Self::from_image_bytes(&bytes, &options.hw)
     }
 

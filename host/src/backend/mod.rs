@@ -67,10 +67,22 @@ pub enum BackendError {
     Input(#[from] InputWidth),
     /// The model cannot be quantised or packed for the hardware configuration.
     #[error("cannot build the device image")]
-    Quant(#[from] crate::quant::QuantError),
+    Quant(#[source] Box<crate::quant::QuantError>),
     /// The golden model refused the image or the frames.
     #[error(transparent)]
-    Golden(#[from] crate::golden_net::GoldenNetError),
+    Golden(Box<crate::golden_net::GoldenNetError>),
+}
+
+impl From<crate::quant::QuantError> for BackendError {
+    fn from(e: crate::quant::QuantError) -> Self {
+        BackendError::Quant(Box::new(e))
+    }
+}
+
+impl From<crate::golden_net::GoldenNetError> for BackendError {
+    fn from(e: crate::golden_net::GoldenNetError) -> Self {
+        BackendError::Golden(Box::new(e))
+    }
 }
 
 /// Options of the backends that need more than the model.
