@@ -207,6 +207,27 @@ fn golden_backend_transcribes_like_float() {
     let bad = run(&["--backend", "golden", "--calibrate", s(&t.bad)]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8(bad.stderr).unwrap().contains("bad.wav"));
+
+    let manifest = t.root.join("list.tsv");
+    std::fs::write(&manifest, "good.wav\thello world\nother.wav\tyes\n").unwrap();
+    let out = zeroskip(&[
+        "eval",
+        "--json",
+        "--manifest",
+        s(&manifest),
+        "--model",
+        s(&t.model),
+        "--backend",
+        "golden",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["backend"], "golden");
+    assert_eq!(v["utterances"], 2);
 }
 
 #[test]
