@@ -313,7 +313,12 @@ fn streams_too_long_for_the_pes_name_the_layer() {
     assert!(matches!(e, QuantError::Pack { layer: "fc1", .. }), "{e}");
     let chain = format!("{e}: {}", std::error::Error::source(&e).unwrap());
     assert!(
-        chain.contains("cannot pack layer fc1: PE 0 would hold"),
+        chain.starts_with("cannot pack layer fc1 for the hardware configuration"),
+        "{chain}"
+    );
+    assert!(
+        chain
+            .ends_with("PE 0 would hold 1280 entries, the configuration allows 256 (stream_depth)"),
         "{chain}"
     );
 }

@@ -88,7 +88,7 @@ pub enum QuantError {
         max: u32,
     },
     /// A layer's streams do not fit the configuration.
-    #[error("cannot pack layer {layer}")]
+    #[error("cannot pack layer {layer} for the hardware configuration (more PEs, deeper stream memories or a pruned model shorten the streams)")]
     Pack {
         /// The layer.
         layer: &'static str,
