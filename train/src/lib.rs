@@ -5,6 +5,7 @@
 
 pub mod corpus;
 pub mod data;
+pub mod iterative;
 pub mod model;
 pub mod prune;
 pub mod train;

@@ -6,10 +6,13 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use zeroskip::features::FeatureConfig;
 use zeroskip::model::ModelConfig;
 use zeroskip_train::corpus::{self, plan::Counts};
+use zeroskip_train::iterative::{self, Rounds};
+use zeroskip_train::prune::Scope;
 use zeroskip_train::train::{self as trainer, Session, TrainConfig};
 
 #[derive(Parser)]
@@ -111,6 +114,45 @@ enum Command {
         #[arg(long)]
         stop_at_step: Option<usize>,
     },
+    /// Iterative magnitude pruning with fine-tuning, from a trained dense model (resumable).
+    Prune {
+        /// The dense model (host format, e.g. RUN/best).
+        #[arg(long)]
+        dense: PathBuf,
+        /// Corpus folder (train.tsv, valid.tsv).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// Folder of the pruning run (one sub-folder per round, rounds.jsonl).
+        #[arg(long)]
+        run: PathBuf,
+        /// Sparsity after each round, increasing.
+        #[arg(long, value_delimiter = ',', default_value = "0.5,0.7,0.8,0.85,0.9")]
+        targets: Vec<f64>,
+        /// How thresholds are chosen.
+        #[arg(long, value_enum, default_value_t = ScopeArg::PerLayer)]
+        scope: ScopeArg,
+        /// PEs for `--scope balanced` [default: zeroskip_arch::HwConfig::default().pes].
+        #[arg(long)]
+        pes: Option<usize>,
+        /// Fine-tuning epochs per round.
+        #[arg(long, default_value_t = 2)]
+        epochs_per_round: usize,
+        /// Fine-tuning learning rate.
+        #[arg(long, default_value_t = 3e-4)]
+        lr: f64,
+        /// Utterances per batch.
+        #[arg(long, default_value_t = 16)]
+        batch: usize,
+        /// Seed of the batch order.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Use only the first N training utterances.
+        #[arg(long)]
+        train_limit: Option<usize>,
+        /// Use only the first N validation utterances.
+        #[arg(long)]
+        valid_limit: Option<usize>,
+    },
     /// Greedy WER/CER and loss of a host-format model on a manifest.
     Eval {
         /// Model folder (model.json, model.safetensors).
@@ -125,6 +167,17 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ScopeArg {
+    /// Each matrix to the target on its own.
+    PerLayer,
+    /// One threshold over all matrices.
+    Global,
+    /// Each (matrix, PE) share to the target: equal non-zeros per PE.
+    Balanced,
+}
+
+/// A progress bar on a terminal; elsewhere (nohup, CI) a line every 10 s instead.
 fn bar(len: u64, what: &str) -> ProgressBar {
     let pb = ProgressBar::new(len);
     pb.set_style(
@@ -133,6 +186,20 @@ fn bar(len: u64, what: &str) -> ProgressBar {
         ))
         .expect("valid template"),
     );
+    if !std::io::stderr().is_terminal() {
+        let (ticker, what) = (pb.clone(), what.to_string());
+        std::thread::spawn(move || loop {
+            std::thread::sleep(std::time::Duration::from_secs(10));
+            if ticker.is_finished() {
+                return;
+            }
+            eprintln!(
+                "{what}: {}/{}",
+                ticker.position(),
+                ticker.length().unwrap_or(0)
+            );
+        });
+    }
     pb
 }
 
@@ -215,6 +282,7 @@ fn main() -> Result<()> {
                 train_limit,
                 valid_limit,
                 init_from: None,
+                gradual: None,
             };
             let summary = trainer::train(
                 &run,
@@ -240,6 +308,62 @@ fn main() -> Result<()> {
             )
             .with_context(|| format!("resuming {}", run.display()))?;
             report(&run, &summary);
+        }
+        Command::Prune {
+            dense,
+            corpus,
+            run,
+            targets,
+            scope,
+            pes,
+            epochs_per_round,
+            lr,
+            batch,
+            seed,
+            train_limit,
+            valid_limit,
+        } => {
+            let scope = match scope {
+                ScopeArg::PerLayer => Scope::PerLayer,
+                ScopeArg::Global => Scope::Global,
+                ScopeArg::Balanced => Scope::Balanced {
+                    pes: pes.unwrap_or(zeroskip_arch::HwConfig::default().pes),
+                },
+            };
+            let (model, _) = trainer::import(&dense, &burn::tensor::Device::flex())?;
+            let rounds = Rounds {
+                dense,
+                targets,
+                scope,
+                fine_tune: TrainConfig {
+                    model,
+                    corpus,
+                    batch_size: batch,
+                    epochs: epochs_per_round,
+                    learning_rate: lr,
+                    lr_decay: 0.7,
+                    grad_clip: 5.0,
+                    checkpoint_every: 250,
+                    log_every: 50,
+                    seed,
+                    train_limit,
+                    valid_limit,
+                    init_from: None,
+                    gradual: None,
+                },
+            };
+            let results = iterative::run(&run, &rounds, &device(), false)
+                .with_context(|| format!("pruning in {}", run.display()))?;
+            for r in results {
+                println!(
+                    "round {}: {:.2} % zeros, valid WER {:.2} %, CER {:.2} % ({})",
+                    r.round,
+                    100.0 * r.sparsity,
+                    100.0 * r.eval.wer,
+                    100.0 * r.eval.cer,
+                    r.model.display()
+                );
+            }
         }
         Command::Eval {
             model,

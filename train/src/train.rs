@@ -16,7 +16,7 @@
 
 use crate::data::{Batch, DataError, DataSet};
 use crate::model::DeepSpeech;
-use crate::prune::Masks;
+use crate::prune::{zhu_gupta, Masks, Scope};
 use burn::module::Module;
 use burn::nn::loss::CTCLossConfig;
 use burn::optim::ModuleOptimizer;
@@ -102,6 +102,28 @@ pub struct TrainConfig {
     /// Start from this host-format model instead of random weights (fine-tuning).
     #[serde(default)]
     pub init_from: Option<PathBuf>,
+    /// Prune gradually while training (Zhu & Gupta), masks recomputed every `dt` steps.
+    #[serde(default)]
+    pub gradual: Option<Gradual>,
+}
+
+/// Zhu & Gupta's gradual pruning inside one run: from sparsity `initial` at step `start` to
+/// `target` after `rounds` mask updates `every` steps apart (see [`crate::prune::zhu_gupta`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gradual {
+    /// How thresholds are chosen.
+    pub scope: Scope,
+    /// Sparsity at `start`.
+    pub initial: f64,
+    /// Final sparsity.
+    pub target: f64,
+    /// First step that prunes (t0).
+    pub start: usize,
+    /// Number of mask updates (n).
+    pub rounds: usize,
+    /// Steps between mask updates (Δt).
+    pub every: usize,
 }
 
 /// Where a run stands; saved in every checkpoint.
@@ -442,7 +464,7 @@ pub fn train(
         valid_set.utterances.len()
     );
 
-    let (mut model, mut optim, mut state, masks) = match load_checkpoint(&run, &cfg, device)? {
+    let (mut model, mut optim, mut state, mut masks) = match load_checkpoint(&run, &cfg, device)? {
         Some(c) => {
             eprintln!(
                 "resuming {} at step {} (epoch {}, batch {})",
@@ -521,6 +543,18 @@ pub fn train(
             }
             state.step += 1;
             state.batch += 1;
+            if let Some(g) = &cfg.gradual {
+                let t = state.step;
+                if t >= g.start
+                    && (t - g.start) % g.every.max(1) == 0
+                    && t <= g.start + g.rounds * g.every
+                {
+                    let s = zhu_gupta(t, g.start, g.rounds, g.every, g.initial, g.target);
+                    let m = Masks::magnitude(&model, s, g.scope);
+                    model = m.apply(model);
+                    masks = Some(m);
+                }
+            }
             state.elapsed_s += t0.elapsed().as_secs_f64();
             window_loss += loss_value as f64;
             window_frames += batch.frames;

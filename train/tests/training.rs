@@ -22,6 +22,7 @@ fn config(corpus: &std::path::Path, epochs: usize) -> TrainConfig {
         train_limit: None,
         valid_limit: None,
         init_from: None,
+        gradual: None,
     }
 }
 
@@ -157,5 +158,83 @@ fn masks_reach_their_sparsity_and_pruned_weights_stay_zero_through_fine_tuning()
                 assert_eq!(*v, 0.0, "{} weight {i} is pruned but {v}", masks.names[k]);
             }
         }
+    }
+}
+
+#[test]
+fn iterative_rounds_reach_ninety_percent_and_resume_skips_finished_rounds() {
+    let corpus = tempfile::tempdir().unwrap();
+    common::tiny_corpus(corpus.path(), 8, 3);
+    let device = Device::flex().autodiff();
+    let dense_run = tempfile::tempdir().unwrap();
+    train(
+        dense_run.path(),
+        Some(config(corpus.path(), 1)),
+        quiet(None, None),
+        &device,
+    )
+    .unwrap();
+    let prune_run = tempfile::tempdir().unwrap();
+    let rounds = zeroskip_train::iterative::Rounds {
+        dense: dense_run.path().join("final"),
+        targets: vec![0.5, 0.9],
+        scope: Scope::Global,
+        fine_tune: config(corpus.path(), 1),
+    };
+    let results = zeroskip_train::iterative::run(prune_run.path(), &rounds, &device, true).unwrap();
+    assert_eq!(results.len(), 3);
+    assert!(results[0].sparsity < 0.01);
+    assert!(
+        (results[2].sparsity - 0.9).abs() < 0.005,
+        "{}",
+        results[2].sparsity
+    );
+    let (_, last) = zeroskip_train::train::import(&results[2].model, &Device::flex()).unwrap();
+    let (zeros, total) = zeroskip_train::prune::matrices(&last)
+        .iter()
+        .fold((0, 0), |(z, t), (_, _, v)| {
+            (z + v.iter().filter(|x| **x == 0.0).count(), t + v.len())
+        });
+    assert!(
+        zeros as f64 / total as f64 >= 0.9 - 1e-3,
+        "{zeros} of {total} zero"
+    );
+    // A second call finds every round finished and only re-evaluates.
+    let log_before =
+        std::fs::read_to_string(prune_run.path().join("round-02-90/log.jsonl")).unwrap();
+    zeroskip_train::iterative::run(prune_run.path(), &rounds, &device, true).unwrap();
+    assert_eq!(
+        log_before,
+        std::fs::read_to_string(prune_run.path().join("round-02-90/log.jsonl")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read_to_string(prune_run.path().join("rounds.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn gradual_schedule_ends_at_its_target_sparsity() {
+    let corpus = tempfile::tempdir().unwrap();
+    common::tiny_corpus(corpus.path(), 8, 3);
+    let device = Device::flex().autodiff();
+    let mut cfg = config(corpus.path(), 2);
+    cfg.gradual = Some(zeroskip_train::train::Gradual {
+        scope: Scope::PerLayer,
+        initial: 0.0,
+        target: 0.8,
+        start: 1,
+        rounds: 3,
+        every: 1,
+    });
+    let run = tempfile::tempdir().unwrap();
+    train(run.path(), Some(cfg), quiet(None, None), &device).unwrap();
+    let (_, m) = zeroskip_train::train::import(&run.path().join("final"), &Device::flex()).unwrap();
+    for (k, (_, _, v)) in zeroskip_train::prune::matrices(&m).iter().enumerate() {
+        let zeros = v.iter().filter(|x| **x == 0.0).count() as f64 / v.len() as f64;
+        assert!((zeros - 0.8).abs() < 0.02, "matrix {k}: {zeros} zeros");
     }
 }
