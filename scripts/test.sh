@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need, then runs every test of the workspace,
-# Verilator co-simulation included (the default members; train/ runs its own smoke test). Usage: bash scripts/test.sh [extra cargo test args]
+# Verilator co-simulation included; train/ (burn) is left out of this run.
+# Usage: bash scripts/test.sh [extra cargo test args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
