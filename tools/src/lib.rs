@@ -1,4 +1,4 @@
-//! Finds the external tools zeroskip runs (Verilator, yosys, …) in one place: an environment
+//! Finds the external tools zeroskip runs (Verilator, yosys, the speech synthesisers) in one place: an environment
 //! override, then `PATH`; the version is read and checked against a minimum; a tool that is
 //! missing or too old is an error that says how to install it.
 
@@ -37,6 +37,33 @@ pub const YOSYS: Tool = Tool {
     version_args: &["-V"],
     min_version: (0, 9),
     install_hint: "install it with `apt-get install yosys` (or `bash scripts/install-deps.sh`)",
+};
+
+/// espeak-ng, a speech synthesiser for the training corpus.
+pub const ESPEAK: Tool = Tool {
+    name: "espeak-ng",
+    env: "ZEROSKIP_ESPEAK",
+    version_args: &["--version"],
+    min_version: (1, 49),
+    install_hint: "install it with `apt-get install espeak-ng` (or `bash scripts/install-deps.sh`)",
+};
+
+/// flite, a speech synthesiser for the training corpus.
+pub const FLITE: Tool = Tool {
+    name: "flite",
+    env: "ZEROSKIP_FLITE",
+    version_args: &["--version"],
+    min_version: (2, 0),
+    install_hint: "install it with `apt-get install flite` (or `bash scripts/install-deps.sh`)",
+};
+
+/// sox, which resamples and mixes the corpus audio.
+pub const SOX: Tool = Tool {
+    name: "sox",
+    env: "ZEROSKIP_SOX",
+    version_args: &["--version"],
+    min_version: (14, 0),
+    install_hint: "install it with `apt-get install sox` (or `bash scripts/install-deps.sh`)",
 };
 
 /// A tool that was found: where, and which version it reported.
@@ -111,11 +138,12 @@ impl Tool {
             })?;
         let text = String::from_utf8_lossy(&out.stdout).to_string()
             + &String::from_utf8_lossy(&out.stderr);
-        let version_line = text
-            .lines()
-            .find(|l| !l.trim().is_empty())
+        // The first line that carries a version number (flite prints a copyright line first).
+        let lines = || text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let version_line = lines()
+            .find(|l| parse_version(l).is_some())
+            .or_else(|| lines().next())
             .unwrap_or("")
-            .trim()
             .to_string();
         let version = parse_version(&version_line);
         if let Some(v) = version {
@@ -197,7 +225,7 @@ mod tests {
     #[test]
     fn installed_tools_are_found() {
         // The test command installs both; a missing one is a failure, not a skip.
-        for t in [VERILATOR, YOSYS] {
+        for t in [VERILATOR, YOSYS, ESPEAK, FLITE, SOX] {
             let f = t.find().unwrap_or_else(|e| panic!("{e}"));
             assert!(
                 f.version.is_some(),
