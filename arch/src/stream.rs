@@ -350,45 +350,28 @@ impl PackedMatrix {
         })
     }
 
+    /// Walks PE `pe`'s stream as the PE does, yielding each entry with the global row and the
+    /// column it addresses, and checking the stream's form: a column past the matrix, more
+    /// rows than the PE holds, or an unfinished last row is an error (after which the walk
+    /// ends). Every consumer of streams (decoding, the golden model) walks them through this.
+    pub fn walk(&self, pe: usize) -> StreamWalk<'_> {
+        StreamWalk {
+            m: self,
+            pe,
+            entry: 0,
+            row: 0,
+            cursor: 0,
+            finished: false,
+        }
+    }
+
     /// Decodes the streams back into a dense row-major matrix, checking their form.
     pub fn to_dense(&self) -> Result<Vec<i64>, DecodeError> {
         let mut out = vec![0i64; self.rows * self.cols];
-        for (pe, stream) in self.streams.iter().enumerate() {
-            let rows = &self.rows_by_pe[pe];
-            let mut row = 0usize;
-            let mut cursor = 0usize;
-            for (k, &word) in stream.iter().enumerate() {
-                let e = Entry::decode(word, &self.cfg);
-                let col = cursor + e.skip as usize;
-                if col >= self.cols {
-                    return Err(DecodeError::Column {
-                        pe,
-                        entry: k,
-                        col,
-                        cols: self.cols,
-                    });
-                }
-                if row >= rows.len() {
-                    return Err(DecodeError::RowCount {
-                        pe,
-                        found: row + 1,
-                        expected: rows.len(),
-                    });
-                }
-                out[rows[row] * self.cols + col] += e.weight;
-                cursor = col + 1;
-                if e.last {
-                    row += 1;
-                    cursor = 0;
-                }
-            }
-            let found = row + usize::from(cursor != 0);
-            if found != rows.len() {
-                return Err(DecodeError::RowCount {
-                    pe,
-                    found,
-                    expected: rows.len(),
-                });
+        for pe in 0..self.streams.len() {
+            for step in self.walk(pe) {
+                let s = step?;
+                out[s.row * self.cols + s.col] += s.weight;
             }
         }
         Ok(out)
@@ -417,6 +400,89 @@ impl PackedMatrix {
     /// Bits a dense matrix of the same shape would need at the same weight width.
     pub fn dense_bits(&self) -> u64 {
         (self.rows * self.cols) as u64 * self.cfg.weight_bits as u64
+    }
+}
+
+/// One entry of a PE's stream, placed: see [`PackedMatrix::walk`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Index of the entry in the PE's stream.
+    pub entry: usize,
+    /// Global row the entry belongs to.
+    pub row: usize,
+    /// Column it multiplies.
+    pub col: usize,
+    /// Its weight (0 for padding and empty-row markers).
+    pub weight: i64,
+    /// Set on the last entry of a row.
+    pub last: bool,
+}
+
+/// The iterator of [`PackedMatrix::walk`].
+#[derive(Clone, Debug)]
+pub struct StreamWalk<'a> {
+    m: &'a PackedMatrix,
+    pe: usize,
+    entry: usize,
+    row: usize,
+    cursor: usize,
+    finished: bool,
+}
+
+impl Iterator for StreamWalk<'_> {
+    type Item = Result<Step, DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.finished {
+            return None;
+        }
+        let (m, pe) = (self.m, self.pe);
+        let rows = &m.rows_by_pe[pe];
+        let Some(&word) = m.streams[pe].get(self.entry) else {
+            self.finished = true;
+            let found = self.row + usize::from(self.cursor != 0);
+            return (found != rows.len()).then_some(Err(DecodeError::RowCount {
+                pe,
+                found,
+                expected: rows.len(),
+            }));
+        };
+        let e = Entry::decode(word, &m.cfg);
+        let col = self.cursor + e.skip as usize;
+        let error = if col >= m.cols {
+            Some(DecodeError::Column {
+                pe,
+                entry: self.entry,
+                col,
+                cols: m.cols,
+            })
+        } else if self.row >= rows.len() {
+            Some(DecodeError::RowCount {
+                pe,
+                found: self.row + 1,
+                expected: rows.len(),
+            })
+        } else {
+            None
+        };
+        if let Some(err) = error {
+            self.finished = true;
+            return Some(Err(err));
+        }
+        let step = Step {
+            entry: self.entry,
+            row: rows[self.row],
+            col,
+            weight: e.weight,
+            last: e.last,
+        };
+        self.entry += 1;
+        self.cursor = col + 1;
+        if e.last {
+            self.row += 1;
+            self.cursor = 0;
+        }
+        Some(Ok(step))
     }
 }
 
@@ -506,6 +572,56 @@ mod tests {
             assert_eq!(p.to_dense().unwrap(), m, "case {case}");
             assert_eq!(p.nnz, m.iter().filter(|v| **v != 0).count());
         }
+    }
+
+    #[test]
+    fn walk_reports_malformed_streams() {
+        let c = cfg(1, 6);
+        let mut p = PackedMatrix::from_dense(&c, 2, 4, &[1, 0, 0, 2, 0, 3, 0, 0], 1).unwrap();
+        let steps: Vec<Step> = p.walk(0).map(Result::unwrap).collect();
+        assert_eq!(
+            steps
+                .iter()
+                .map(|s| (s.row, s.col, s.weight, s.last))
+                .collect::<Vec<_>>(),
+            vec![(0, 0, 1, false), (0, 3, 2, true), (1, 1, 3, true)]
+        );
+        // Drop the last entry: row 1 is never finished.
+        p.streams[0].pop();
+        let last = p.walk(0).last().unwrap();
+        assert_eq!(
+            last,
+            Err(DecodeError::RowCount {
+                pe: 0,
+                found: 1,
+                expected: 2
+            })
+        );
+        // A skip past the matrix.
+        p.streams[0] = vec![Entry {
+            weight: 5,
+            skip: 9,
+            last: true,
+        }
+        .encode(&c)];
+        assert_eq!(
+            p.walk(0).next().unwrap(),
+            Err(DecodeError::Column {
+                pe: 0,
+                entry: 0,
+                col: 9,
+                cols: 4
+            })
+        );
+        assert_eq!(
+            p.to_dense(),
+            Err(DecodeError::Column {
+                pe: 0,
+                entry: 0,
+                col: 9,
+                cols: 4
+            })
+        );
     }
 
     #[test]

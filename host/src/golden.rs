@@ -106,53 +106,20 @@ fn spmv_from(
     shift: u32,
 ) -> Result<Vec<i64>, GoldenError> {
     check_inputs(m, x, shift)?;
-    let cfg = &m.cfg;
     let mut y = vec![0i64; m.rows];
-    let start = |row: Option<&usize>| match (bias, row) {
-        (Some(b), Some(&r)) => b[r],
-        _ => 0,
-    };
-    for (pe, stream) in m.streams.iter().enumerate() {
-        let rows = &m.rows_by_pe[pe];
-        let (mut row, mut cursor) = (0usize, 0usize);
-        let mut acc = start(rows.first());
-        for (k, &word) in stream.iter().enumerate() {
-            let e = Entry::decode(word, cfg);
-            let col = cursor + e.skip as usize;
-            if col >= m.cols {
-                return Err(DecodeError::Column {
-                    pe,
-                    entry: k,
-                    col,
-                    cols: m.cols,
-                }
-                .into());
+    for pe in 0..m.streams.len() {
+        // The accumulator of the row in progress; `None` before a row's first entry.
+        let mut acc: Option<i64> = None;
+        for step in m.walk(pe) {
+            let s = step?;
+            let sum = acc.unwrap_or_else(|| bias.map_or(0, |b| b[s.row]))
+                + fixed::mul(s.weight, x[s.col]);
+            if s.last {
+                y[s.row] = fixed::requantize(sum, shift, m.cfg.act_bits);
+                acc = None;
+            } else {
+                acc = Some(sum);
             }
-            acc += fixed::mul(e.weight, x[col]);
-            cursor = col + 1;
-            if e.last {
-                let Some(&r) = rows.get(row) else {
-                    return Err(DecodeError::RowCount {
-                        pe,
-                        found: row + 1,
-                        expected: rows.len(),
-                    }
-                    .into());
-                };
-                y[r] = fixed::requantize(acc, shift, cfg.act_bits);
-                row += 1;
-                cursor = 0;
-                acc = start(rows.get(row));
-            }
-        }
-        if row != rows.len() || cursor != 0 {
-            let found = row + usize::from(cursor != 0);
-            return Err(DecodeError::RowCount {
-                pe,
-                found,
-                expected: rows.len(),
-            }
-            .into());
         }
     }
     Ok(y)

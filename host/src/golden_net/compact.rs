@@ -4,7 +4,7 @@
 //! exact, so the results are the stream walk's, bit for bit (tested against
 //! [`crate::golden::spmv_with_bias`]).
 
-use zeroskip_arch::stream::{DecodeError, Entry};
+use zeroskip_arch::stream::DecodeError;
 use zeroskip_arch::PackedMatrix;
 
 /// One PE's rows: for result `j`, global row `rows[j]`, non-zeros `ends[j-1]..ends[j]`.
@@ -38,54 +38,26 @@ impl CompactMatrix {
     pub fn split(m: &PackedMatrix, at: usize) -> Result<(Self, Self), DecodeError> {
         let mut lo = Vec::with_capacity(m.streams.len());
         let mut hi = Vec::with_capacity(m.streams.len());
-        for (pe, (stream, rows)) in m.streams.iter().zip(&m.rows_by_pe).enumerate() {
+        for pe in 0..m.streams.len() {
             let (mut a, mut b) = (CompactPe::default(), CompactPe::default());
-            let (mut row, mut cursor) = (0usize, 0usize);
-            for (entry, &word) in stream.iter().enumerate() {
-                let e = Entry::decode(word, &m.cfg);
-                let col = cursor + e.skip as usize;
-                if col >= m.cols {
-                    return Err(DecodeError::Column {
-                        pe,
-                        entry,
-                        col,
-                        cols: m.cols,
-                    });
-                }
-                if row >= rows.len() {
-                    return Err(DecodeError::RowCount {
-                        pe,
-                        found: row + 1,
-                        expected: rows.len(),
-                    });
-                }
-                if e.weight != 0 {
+            for step in m.walk(pe) {
+                let s = step?;
+                if s.weight != 0 {
                     // Columns are below MAX_COLS = 2^16 and weights at most 18 bits wide.
-                    let (part, c) = if col < at {
-                        (&mut a, col)
+                    let (part, c) = if s.col < at {
+                        (&mut a, s.col)
                     } else {
-                        (&mut b, col - at)
+                        (&mut b, s.col - at)
                     };
                     part.cols.push(c as u16);
-                    part.weights.push(e.weight as i32);
+                    part.weights.push(s.weight as i32);
                 }
-                cursor = col + 1;
-                if e.last {
+                if s.last {
                     for part in [&mut a, &mut b] {
-                        part.rows.push(rows[row] as u32);
+                        part.rows.push(s.row as u32);
                         part.ends.push(part.cols.len() as u32);
                     }
-                    row += 1;
-                    cursor = 0;
                 }
-            }
-            let found = row + usize::from(cursor != 0);
-            if found != rows.len() {
-                return Err(DecodeError::RowCount {
-                    pe,
-                    found,
-                    expected: rows.len(),
-                });
             }
             lo.push(a);
             hi.push(b);
