@@ -6,8 +6,9 @@ use zeroskip::cli;
 
 /// zeroskip: a pruned Deep Speech model on a zero-skipping sparse FPGA engine.
 ///
-/// Transcribe audio on the CPU (float or bit-exact fixed point), on the RTL in Verilator, or on
-/// an Alveo card; benchmark the sparse engine; inspect models and features.
+/// Transcribe audio on the CPU, in float or on the bit-exact fixed-point model of the hardware;
+/// run the sparse engine's RTL in Verilator against that model; benchmark; print features.
+/// (The whole-network kernel in simulation and on an Alveo card through XRT come next.)
 #[derive(Parser)]
 #[command(name = "zeroskip", version, propagate_version = true)]
 struct Cli {

@@ -16,6 +16,16 @@ pub enum SpmvBackendKind {
     Sim,
 }
 
+impl SpmvBackendKind {
+    /// The name given on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            SpmvBackendKind::Golden => "golden",
+            SpmvBackendKind::Sim => "sim",
+        }
+    }
+}
+
 /// The result of one run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpmvRun {
@@ -97,7 +107,7 @@ struct GoldenSpmv {
 
 impl SpmvBackend for GoldenSpmv {
     fn name(&self) -> &'static str {
-        "golden"
+        SpmvBackendKind::Golden.name()
     }
     fn load(&mut self, m: &PackedMatrix) -> Result<(), BackendError> {
         check_config(&self.cfg, m)?;
@@ -124,7 +134,7 @@ struct SimSpmv {
 #[cfg(feature = "sim")]
 impl SpmvBackend for SimSpmv {
     fn name(&self) -> &'static str {
-        "sim"
+        SpmvBackendKind::Sim.name()
     }
     fn load(&mut self, m: &PackedMatrix) -> Result<(), BackendError> {
         check_config(&self.cfg, m)?;

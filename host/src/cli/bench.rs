@@ -204,8 +204,13 @@ fn bench_spmv(a: SpmvArgs) -> anyhow::Result<()> {
 
 fn print_text(r: &SpmvReport) {
     println!(
-        "spmv on {:?}: {} PEs, {}x{} matrix, density {:.4}, shift {}",
-        r.backend, r.pes, r.rows, r.cols, r.density, r.shift
+        "spmv on {}: {} PEs, {}x{} matrix, density {:.4}, shift {}",
+        r.backend.name(),
+        r.pes,
+        r.rows,
+        r.cols,
+        r.density,
+        r.shift
     );
     println!("  non-zeros        {}", r.stats.nnz);
     println!(
