@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use zeroskip::features::FeatureConfig;
 use zeroskip::model::ModelConfig;
 use zeroskip_train::corpus::{self, plan::Counts};
+use zeroskip_train::data::SpecAugment;
 use zeroskip_train::iterative::{self, Rounds};
 use zeroskip_train::prune::Scope;
 use zeroskip_train::train::{self as trainer, Session, TrainConfig};
@@ -104,6 +105,10 @@ enum Command {
         /// Stop (with a checkpoint) after this many steps in total; resume later.
         #[arg(long)]
         stop_at_step: Option<usize>,
+        /// SpecAugment masks on training batches: FREQ_MASKS,MAX_FREQ_WIDTH,TIME_MASKS,MAX_TIME_WIDTH
+        /// (widths in cepstral coefficients and in 10 ms frames), e.g. `2,4,2,8`.
+        #[arg(long, value_delimiter = ',')]
+        spec_augment: Option<Vec<usize>>,
     },
     /// Resume the run in a folder where its last checkpoint left it.
     Resume {
@@ -257,7 +262,22 @@ fn main() -> Result<()> {
             train_limit,
             valid_limit,
             stop_at_step,
+            spec_augment,
         } => {
+            let spec_augment = match spec_augment.as_deref() {
+                None => None,
+                Some(&[freq_masks, max_freq_width, time_masks, max_time_width]) => {
+                    Some(SpecAugment {
+                        freq_masks,
+                        max_freq_width,
+                        time_masks,
+                        max_time_width,
+                    })
+                }
+                Some(v) => bail!(
+                    "--spec-augment takes four numbers (FREQ_MASKS,MAX_FREQ_WIDTH,TIME_MASKS,MAX_TIME_WIDTH), got {v:?}"
+                ),
+            };
             let model = ModelConfig {
                 features: FeatureConfig {
                     context,
@@ -283,6 +303,7 @@ fn main() -> Result<()> {
                 valid_limit,
                 init_from: None,
                 gradual: None,
+                spec_augment,
             };
             let summary = trainer::train(
                 &run,
@@ -350,6 +371,7 @@ fn main() -> Result<()> {
                     valid_limit,
                     init_from: None,
                     gradual: None,
+                    spec_augment: None,
                 },
             };
             let results = iterative::run(&run, &rounds, &device(), false)

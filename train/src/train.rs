@@ -14,7 +14,7 @@
 //! - `best/`: the model with the lowest validation WER so far (host format);
 //! - `final/`: the model after the last epoch.
 
-use crate::data::{Batch, DataError, DataSet};
+use crate::data::{Batch, DataError, DataSet, SpecAugment};
 use crate::model::DeepSpeech;
 use crate::prune::{zhu_gupta, Masks, Scope};
 use burn::module::Module;
@@ -105,6 +105,9 @@ pub struct TrainConfig {
     /// Prune gradually while training (Zhu & Gupta), masks recomputed every `dt` steps.
     #[serde(default)]
     pub gradual: Option<Gradual>,
+    /// SpecAugment-style masks on the training batches (validation is never masked).
+    #[serde(default)]
+    pub spec_augment: Option<SpecAugment>,
 }
 
 /// Zhu & Gupta's gradual pruning inside one run: from sparsity `initial` at step `start` to
@@ -526,7 +529,11 @@ pub fn train(
                 });
             }
             let t0 = Instant::now();
-            let batch = Batch::new(&train_set, &batches[state.batch], device);
+            let augment = cfg.spec_augment.as_ref().map(|a| {
+                let seed = cfg.seed ^ (state.step as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                (a, &cfg.model.features, seed)
+            });
+            let batch = Batch::augmented(&train_set, &batches[state.batch], augment, device);
             let logits = model.forward(batch.features.clone(), &batch.lengths);
             let loss = ctc_loss(logits, &batch, cfg.model.blank_index).mean();
             let loss_value = loss.clone().into_scalar::<f32>();

@@ -23,6 +23,7 @@ fn config(corpus: &std::path::Path, epochs: usize) -> TrainConfig {
         valid_limit: None,
         init_from: None,
         gradual: None,
+        spec_augment: None,
     }
 }
 

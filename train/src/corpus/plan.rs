@@ -70,7 +70,90 @@ pub struct Utterance {
     pub trail_ms: u32,
     /// Seed of this utterance's noise.
     pub seed: u64,
+    /// espeak-ng's pause between words (`-g`, units of 10 ms at the default speed); 0 for none
+    /// and for flite (generator version 2).
+    #[serde(default)]
+    pub word_gap: u32,
+    /// sox effects on the synthesised speech (training utterances only; generator version 2).
+    #[serde(default)]
+    pub effects: Effects,
 }
+
+/// sox effects applied to a training utterance before resampling: they make many more
+/// apparent speakers and rooms out of the few synthetic voices. All deterministic (sox runs
+/// with `-R`, no dither); validation and test utterances get none.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Effects {
+    /// `pitch`: shift in cents (formants move with it, like a different vocal tract).
+    #[serde(default)]
+    pub pitch_cents: Option<f32>,
+    /// `tempo -s`: speed factor that keeps the pitch.
+    #[serde(default)]
+    pub tempo: Option<f32>,
+    /// `reverb`: reverberance and room scale, both in percent.
+    #[serde(default)]
+    pub reverb: Option<(f32, f32)>,
+    /// `highpass`: cut-off in Hz.
+    #[serde(default)]
+    pub highpass_hz: Option<f32>,
+    /// `lowpass`: cut-off in Hz.
+    #[serde(default)]
+    pub lowpass_hz: Option<f32>,
+}
+
+impl Effects {
+    /// The sox effect arguments, in chain order (empty for none).
+    pub fn sox_args(&self) -> Vec<String> {
+        let mut a = Vec::new();
+        if let Some(c) = self.pitch_cents {
+            a.extend(["pitch".to_string(), format!("{c:.0}")]);
+        }
+        if let Some(t) = self.tempo {
+            a.extend(["tempo".to_string(), "-s".to_string(), format!("{t:.3}")]);
+        }
+        if let Some(hz) = self.highpass_hz {
+            a.extend(["highpass".to_string(), format!("{hz:.0}")]);
+        }
+        if let Some(hz) = self.lowpass_hz {
+            a.extend(["lowpass".to_string(), format!("{hz:.0}")]);
+        }
+        if let Some((reverberance, room)) = self.reverb {
+            // reverberance, HF damping, room scale; a small, damped room
+            a.extend([
+                "reverb".to_string(),
+                format!("{reverberance:.0}"),
+                "50".to_string(),
+                format!("{room:.0}"),
+            ]);
+        }
+        a
+    }
+
+    /// Draws a training utterance's effects, each one independently: pitch shift ±250 cents
+    /// (40 %), tempo 0.85–1.15 (30 %), small reverb (15 %), high-pass 80–300 Hz (10 %),
+    /// low-pass 3.5–7 kHz (15 %); about two utterances in three get at least one.
+    pub fn draw<R: Rng>(rng: &mut R) -> Effects {
+        let pitch_cents = rng.gen_bool(0.4).then(|| rng.gen_range(-250.0f32..250.0));
+        let tempo = rng.gen_bool(0.3).then(|| rng.gen_range(0.85f32..1.15));
+        let reverb = rng
+            .gen_bool(0.15)
+            .then(|| (rng.gen_range(5.0f32..35.0), rng.gen_range(5.0f32..40.0)));
+        let highpass_hz = rng.gen_bool(0.1).then(|| rng.gen_range(80.0f32..300.0));
+        let lowpass_hz = rng.gen_bool(0.15).then(|| rng.gen_range(3500.0f32..7000.0));
+        Effects {
+            pitch_cents,
+            tempo,
+            reverb,
+            highpass_hz,
+            lowpass_hz,
+        }
+    }
+}
+
+/// Share of training utterances spoken by flite (its few voices are the hardest to learn and
+/// a test speaker is a flite voice); validation and test draw speakers uniformly.
+pub const TRAIN_FLITE_SHARE: f64 = 0.3;
 
 impl Utterance {
     /// Path of its WAV relative to the corpus folder.
@@ -143,13 +226,23 @@ pub fn plan(counts: Counts, seed: u64) -> Result<Vec<Utterance>, CorpusError> {
 }
 
 fn render_params(split: Split, k: usize, text: String, rng: &mut ChaCha8Rng) -> Utterance {
-    let pool = speakers(split);
+    let all = speakers(split);
+    let pool: Vec<_> = if split == Split::Train {
+        let engine = if rng.gen_bool(TRAIN_FLITE_SHARE) {
+            Engine::Flite
+        } else {
+            Engine::Espeak
+        };
+        all.iter().copied().filter(|s| s.engine == engine).collect()
+    } else {
+        all.to_vec()
+    };
     let speaker = pool[rng.gen_range(0..pool.len())];
     let (accent, rate, pitch) = match speaker.engine {
         Engine::Espeak => (
             ESPEAK_ACCENTS[rng.gen_range(0..ESPEAK_ACCENTS.len())].to_string(),
             rng.gen_range(130.0f32..210.0),
-            rng.gen_range(25.0f32..75.0),
+            rng.gen_range(20.0f32..80.0),
         ),
         Engine::Flite => {
             let base = match speaker.name {
@@ -184,6 +277,16 @@ fn render_params(split: Split, k: usize, text: String, rng: &mut ChaCha8Rng) -> 
         lead_ms: rng.gen_range(30..300),
         trail_ms: rng.gen_range(30..300),
         seed: rng.gen(),
+        word_gap: if speaker.engine == Engine::Espeak && rng.gen_bool(0.3) {
+            rng.gen_range(1..6)
+        } else {
+            0
+        },
+        effects: if split == Split::Train {
+            Effects::draw(rng)
+        } else {
+            Effects::default()
+        },
     }
 }
 
@@ -235,6 +338,45 @@ mod tests {
             .iter()
             .filter(|u| u.split == Split::Test)
             .all(|u| !valid_text.contains(&u.text)));
+    }
+
+    #[test]
+    fn effects_are_for_training_only_and_flite_has_its_share() {
+        let p = plan(counts(), 3).unwrap();
+        for u in p.iter().filter(|u| u.split != Split::Train) {
+            assert_eq!(u.effects, Effects::default(), "{}", u.id);
+            assert!(u.effects.sox_args().is_empty());
+        }
+        let train: Vec<_> = p.iter().filter(|u| u.split == Split::Train).collect();
+        let with_effects = train
+            .iter()
+            .filter(|u| !u.effects.sox_args().is_empty())
+            .count();
+        assert!(with_effects > train.len() / 3, "{with_effects}");
+        let flite = train.iter().filter(|u| u.engine == Engine::Flite).count() as f64;
+        let share = flite / train.len() as f64;
+        assert!((share - TRAIN_FLITE_SHARE).abs() < 0.05, "{share}");
+        assert!(p
+            .iter()
+            .any(|u| u.engine == Engine::Espeak && u.word_gap > 0));
+        assert!(p
+            .iter()
+            .all(|u| u.engine == Engine::Espeak || u.word_gap == 0));
+    }
+
+    #[test]
+    fn effect_arguments_name_sox_effects_with_numbers() {
+        let e = Effects {
+            pitch_cents: Some(-120.4),
+            tempo: Some(1.1),
+            reverb: Some((30.0, 40.0)),
+            highpass_hz: Some(150.0),
+            lowpass_hz: Some(5000.0),
+        };
+        assert_eq!(
+            e.sox_args().join(" "),
+            "pitch -120 tempo -s 1.100 highpass 150 lowpass 5000 reverb 30 50 40"
+        );
     }
 
     #[test]

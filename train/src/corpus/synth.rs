@@ -10,37 +10,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use zeroskip_tools::Tool;
 
 /// Output sample rate of the corpus, in Hz.
 pub const SAMPLE_RATE: u32 = 16_000;
 
-/// espeak-ng.
-pub const ESPEAK: Tool = Tool {
-    name: "espeak-ng",
-    env: "ZEROSKIP_ESPEAK",
-    version_args: &["--version"],
-    min_version: (1, 49),
-    install_hint: "install it with `apt-get install espeak-ng` (or `bash scripts/install-deps.sh`)",
-};
-
-/// flite.
-pub const FLITE: Tool = Tool {
-    name: "flite",
-    env: "ZEROSKIP_FLITE",
-    version_args: &["--version"],
-    min_version: (2, 0),
-    install_hint: "install it with `apt-get install flite` (or `bash scripts/install-deps.sh`)",
-};
-
-/// sox.
-pub const SOX: Tool = Tool {
-    name: "sox",
-    env: "ZEROSKIP_SOX",
-    version_args: &["--version"],
-    min_version: (14, 0),
-    install_hint: "install it with `apt-get install sox` (or `bash scripts/install-deps.sh`)",
-};
+pub use zeroskip_tools::{ESPEAK, FLITE, SOX};
 
 /// The three programs, found once.
 #[derive(Clone, Debug)]
@@ -72,10 +46,11 @@ impl Synthesizers {
                     .arg("-s")
                     .arg(format!("{}", utt.rate.round() as u32))
                     .arg("-p")
-                    .arg(format!("{}", utt.pitch.round() as u32))
-                    .arg("-w")
-                    .arg(&raw)
-                    .arg(&utt.text);
+                    .arg(format!("{}", utt.pitch.round() as u32));
+                if utt.word_gap > 0 {
+                    c.arg("-g").arg(utt.word_gap.to_string());
+                }
+                c.arg("-w").arg(&raw).arg(&utt.text);
                 c
             }
             Engine::Flite => {
@@ -96,9 +71,11 @@ impl Synthesizers {
         run(&mut cmd, tool_name(utt.engine), utt)?;
         let out = Command::new(&self.sox)
             .arg("-D") // no dither: the output must be a function of the input
+            .arg("-R") // repeatable: any randomness in effects seeded the same every time
             .arg(&raw)
             .args(["-t", "raw", "-e", "signed-integer", "-b", "16", "-c", "1"])
             .args(["-r", &SAMPLE_RATE.to_string(), "-L", "-"])
+            .args(utt.effects.sox_args())
             .output()
             .map_err(|source| CorpusError::Spawn {
                 tool: "sox",

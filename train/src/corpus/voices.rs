@@ -99,6 +99,38 @@ pub const TRAIN_SPEAKERS: &[Speaker] = &[
     es("rob"),
     es("robert"),
     es("travis"),
+    // added in generator version 2: more espeak-ng variants (none derived from a held-out
+    // speaker: `steph2`/`steph3` stay out because `steph` is a test speaker)
+    es("Alex"),
+    es("Alicia"),
+    es("Andrea"),
+    es("Denis"),
+    es("Diogo"),
+    es("ed"),
+    es("edward2"),
+    es("Gene"),
+    es("Gene2"),
+    es("gustave"),
+    es("Henrique"),
+    es("Hugo"),
+    es("iven2"),
+    es("iven3"),
+    es("iven4"),
+    es("Jacky"),
+    es("Lee"),
+    es("marcelo"),
+    es("Marco"),
+    es("Mario"),
+    es("Michael"),
+    es("miguel"),
+    es("Mike"),
+    es("Nguyen"),
+    es("pablo"),
+    es("anika"),
+    es("klatt5"),
+    es("klatt6"),
+    es("sandro"),
+    es("shelby"),
     fl("kal16"),
     fl("slt"),
     fl("awb"),
@@ -150,6 +182,25 @@ pub fn speakers(split: Split) -> &'static [Speaker] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_training_speaker_is_derived_from_a_held_out_one() {
+        // espeak-ng names a variant's derivatives by appending a digit (`steph2`, `iven3`)
+        for held_out in VALID_SPEAKERS.iter().chain(TEST_SPEAKERS) {
+            for t in TRAIN_SPEAKERS {
+                let derived = t.name.len() > held_out.name.len()
+                    && t.name.starts_with(held_out.name)
+                    && t.name[held_out.name.len()..]
+                        .chars()
+                        .all(|c| c.is_ascii_digit());
+                assert!(
+                    !derived,
+                    "{} trains but {} is held out",
+                    t.name, held_out.name
+                );
+            }
+        }
+    }
 
     #[test]
     fn no_speaker_is_in_two_splits() {
