@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what zeroskip's tests need on a fresh Debian machine: Verilator (co-simulation),
 # yosys (resource estimates), a C++ compiler and make (to build verilated models), and the
-# speech synthesisers used to build the training corpus (espeak-ng, flite, sox).
+# speech synthesisers used to build the training corpus (espeak-ng, flite, sox), and a TrueType
+# font for the text of `zeroskip report`'s figures (fonts-dejavu-core).
 # Idempotent: installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
@@ -20,6 +21,7 @@ missing=()
 for cmd in "${!need[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}")
 done
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: everything is installed ($(verilator --version | head -n1); $(yosys -V | head -n1))"

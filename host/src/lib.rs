@@ -16,3 +16,4 @@ pub mod model;
 pub mod quant;
 pub mod random_matrix;
 pub mod spmv;
+pub mod study;

@@ -27,6 +27,10 @@ enum Command {
     Eval(cli::eval::Args),
     /// Print the MFCC frames of a WAV file (before normalisation) and their parameters.
     Features(cli::features::Args),
+    /// Print each layer's shape and non-zeros and the model's sparsity (text or JSON).
+    Inspect(cli::inspect::Args),
+    /// Draw the study's figures (non-zero map, per-layer non-zeros, weight histograms, loss).
+    Report(cli::report::Args),
 }
 
 fn main() {
@@ -36,6 +40,8 @@ fn main() {
         Command::Transcribe(a) => cli::transcribe::run(a),
         Command::Eval(a) => cli::eval::run(a),
         Command::Features(a) => cli::features::run(a),
+        Command::Inspect(a) => cli::inspect::run(a),
+        Command::Report(a) => cli::report::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

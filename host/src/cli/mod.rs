@@ -5,4 +5,6 @@ pub mod bench;
 pub mod bench_model;
 pub mod eval;
 pub mod features;
+pub mod inspect;
+pub mod report;
 pub mod transcribe;
