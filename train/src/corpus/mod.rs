@@ -27,7 +27,7 @@ use thiserror::Error;
 use voices::{speakers, Split};
 
 /// Bumped whenever the grammar, the voices or the synthesis change what a seed produces.
-pub const GENERATOR_VERSION: u32 = 2;
+pub const GENERATOR_VERSION: u32 = 3;
 
 /// Why a corpus cannot be made or read.
 #[derive(Debug, Error)]

@@ -130,11 +130,19 @@ impl Effects {
         a
     }
 
-    /// Draws a training utterance's effects, each one independently: pitch shift ±250 cents
-    /// (40 %), tempo 0.85–1.15 (30 %), small reverb (15 %), high-pass 80–300 Hz (10 %),
+    /// Draws a training utterance's effects, each one independently: pitch shift (45 %:
+    /// ±250 cents, or +250…+650 cents for a child-like voice in 3 of 10), tempo 0.85–1.15 (30 %), small reverb (15 %), high-pass 80–300 Hz (10 %),
     /// low-pass 3.5–7 kHz (15 %); about two utterances in three get at least one.
     pub fn draw<R: Rng>(rng: &mut R) -> Effects {
-        let pitch_cents = rng.gen_bool(0.4).then(|| rng.gen_range(-250.0f32..250.0));
+        let pitch_cents = rng.gen_bool(0.45).then(|| {
+            if rng.gen_bool(0.3) {
+                // child-like: formants and pitch up by 1.16–1.46 (a test speaker, zac, has
+                // formants at 1.45 and a 240–390 Hz pitch; no training voice comes close)
+                rng.gen_range(250.0f32..650.0)
+            } else {
+                rng.gen_range(-250.0f32..250.0)
+            }
+        });
         let tempo = rng.gen_bool(0.3).then(|| rng.gen_range(0.85f32..1.15));
         let reverb = rng
             .gen_bool(0.15)
