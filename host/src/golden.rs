@@ -203,19 +203,12 @@ mod tests {
             let cfg = HwConfig {
                 pes: 1 + case % 5,
                 index_bits: 1 + (case % 6) as u32,
+                stream_depth: 1 << 16,
                 ..HwConfig::default()
             };
             let (rows, cols) = (rng.gen_range(1..30), rng.gen_range(1..300));
             let density: f64 = rng.gen();
-            let w: Vec<i64> = (0..rows * cols)
-                .map(|_| {
-                    if rng.gen_bool(density) {
-                        rng.gen_range(-32768..=32767)
-                    } else {
-                        0
-                    }
-                })
-                .collect();
+            let w = crate::random_matrix::random_sparse(&mut rng, rows, cols, density, 16).data;
             let x: Vec<i64> = (0..cols).map(|_| rng.gen_range(-32768..=32767)).collect();
             let shift = rng.gen_range(0..=40);
             let m = PackedMatrix::from_dense(&cfg, rows, cols, &w, 1 + case % 4).unwrap();

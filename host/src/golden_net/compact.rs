@@ -209,15 +209,7 @@ mod tests {
             };
             let (rows, cols) = (rng.gen_range(1..40), rng.gen_range(1..200));
             let density: f64 = rng.gen();
-            let w: Vec<i64> = (0..rows * cols)
-                .map(|_| {
-                    if rng.gen_bool(density) {
-                        rng.gen_range(-32768..=32767)
-                    } else {
-                        0
-                    }
-                })
-                .collect();
+            let w = crate::random_matrix::random_sparse(&mut rng, rows, cols, density, 16).data;
             let m = PackedMatrix::from_dense(&cfg, rows, cols, &w, 1 + case % 4).unwrap();
             let c = CompactMatrix::from_packed(&m).unwrap();
             assert_eq!(c.nnz(), m.nnz);
