@@ -14,7 +14,7 @@ use zeroskip_train::corpus::{self, plan::Counts};
 use zeroskip_train::data::SpecAugment;
 use zeroskip_train::iterative::{self, Rounds};
 use zeroskip_train::prune::Scope;
-use zeroskip_train::train::{self as trainer, Session, TrainConfig};
+use zeroskip_train::train::{self as trainer, Gradual, Session, TrainConfig};
 
 #[derive(Parser)]
 #[command(
@@ -109,6 +109,35 @@ enum Command {
         /// (widths in cepstral coefficients and in 10 ms frames), e.g. `2,4,2,8`.
         #[arg(long, value_delimiter = ',')]
         spec_augment: Option<Vec<usize>>,
+        /// Prune gradually while training (Zhu & Gupta) to this final sparsity (fraction of the
+        /// weight matrices' entries that are zero, e.g. 0.9); the other `--prune-*` options shape
+        /// the schedule s_t = s_f + (s_i - s_f)(1 - (t - t0)/(n dt))^3.
+        #[arg(long)]
+        prune_to: Option<f64>,
+        /// Sparsity s_i at the first mask update.
+        #[arg(long, default_value_t = 0.0, requires = "prune_to")]
+        prune_from: f64,
+        /// Step t0 of the first mask update.
+        #[arg(long, default_value_t = 0, requires = "prune_to")]
+        prune_start: usize,
+        /// Number n of mask updates after the first.
+        #[arg(long, default_value_t = 40, requires = "prune_to")]
+        prune_updates: usize,
+        /// Steps dt between mask updates.
+        #[arg(long, default_value_t = 250, requires = "prune_to")]
+        prune_every: usize,
+        /// How the gradual pruning thresholds are chosen.
+        #[arg(long, value_enum, default_value_t = ScopeArg::PerLayer, requires = "prune_to")]
+        prune_scope: ScopeArg,
+        /// PEs for `--prune-scope balanced` [default: zeroskip_arch::HwConfig::default().pes].
+        #[arg(long, requires = "prune_to")]
+        pes: Option<usize>,
+        /// Start from another run's last checkpoint (weights, optimizer state, step and epoch)
+        /// instead of step 0: the new run continues that one with these options, e.g. with
+        /// `--prune-to` from the step where the checkpoint was taken. The model options must
+        /// match. Ignored when RUN already holds a checkpoint (it resumes).
+        #[arg(long)]
+        branch_from: Option<PathBuf>,
     },
     /// Resume the run in a folder where its last checkpoint left it.
     Resume {
@@ -180,6 +209,19 @@ enum ScopeArg {
     Global,
     /// Each (matrix, PE) share to the target: equal non-zeros per PE.
     Balanced,
+}
+
+impl ScopeArg {
+    /// The library's scope; `pes` (for `balanced`) defaults to the hardware's.
+    fn scope(self, pes: Option<usize>) -> Scope {
+        match self {
+            ScopeArg::PerLayer => Scope::PerLayer,
+            ScopeArg::Global => Scope::Global,
+            ScopeArg::Balanced => Scope::Balanced {
+                pes: pes.unwrap_or(zeroskip_arch::HwConfig::default().pes),
+            },
+        }
+    }
 }
 
 /// A progress bar on a terminal; elsewhere (nohup, CI) a line every 10 s instead.
@@ -263,7 +305,23 @@ fn main() -> Result<()> {
             valid_limit,
             stop_at_step,
             spec_augment,
+            prune_to,
+            prune_from,
+            prune_start,
+            prune_updates,
+            prune_every,
+            prune_scope,
+            pes,
+            branch_from,
         } => {
+            let gradual = prune_to.map(|target| Gradual {
+                scope: prune_scope.scope(pes),
+                initial: prune_from,
+                target,
+                start: prune_start,
+                rounds: prune_updates,
+                every: prune_every,
+            });
             let spec_augment = match spec_augment.as_deref() {
                 None => None,
                 Some(&[freq_masks, max_freq_width, time_masks, max_time_width]) => {
@@ -302,9 +360,15 @@ fn main() -> Result<()> {
                 train_limit,
                 valid_limit,
                 init_from: None,
-                gradual: None,
+                gradual,
                 spec_augment,
+                branched_from: branch_from.clone(),
             };
+            if let Some(from) = &branch_from {
+                trainer::branch(from, &run).with_context(|| {
+                    format!("branching {} from {}", run.display(), from.display())
+                })?;
+            }
             let summary = trainer::train(
                 &run,
                 Some(cfg),
@@ -344,13 +408,7 @@ fn main() -> Result<()> {
             train_limit,
             valid_limit,
         } => {
-            let scope = match scope {
-                ScopeArg::PerLayer => Scope::PerLayer,
-                ScopeArg::Global => Scope::Global,
-                ScopeArg::Balanced => Scope::Balanced {
-                    pes: pes.unwrap_or(zeroskip_arch::HwConfig::default().pes),
-                },
-            };
+            let scope = scope.scope(pes);
             let (model, _) = trainer::import(&dense, &burn::tensor::Device::flex())?;
             let rounds = Rounds {
                 dense,
@@ -372,6 +430,7 @@ fn main() -> Result<()> {
                     init_from: None,
                     gradual: None,
                     spec_augment: None,
+                    branched_from: None,
                 },
             };
             let results = iterative::run(&run, &rounds, &device(), false)

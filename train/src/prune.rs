@@ -55,6 +55,16 @@ pub struct Masks {
     pub keep: Vec<String>,
 }
 
+/// Fraction of the entries of `model`'s weight matrices ([`matrices`]) that are exactly zero.
+pub fn sparsity(model: &DeepSpeech) -> f64 {
+    let (zeros, total) = matrices(model)
+        .iter()
+        .fold((0usize, 0usize), |(z, t), (_, _, v)| {
+            (z + v.iter().filter(|&&x| x == 0.0).count(), t + v.len())
+        });
+    zeros as f64 / total.max(1) as f64
+}
+
 /// The weight matrices of `model` in [`MATRIX_NAMES`] order: `(rows, cols, values)`.
 pub fn matrices(model: &DeepSpeech) -> Vec<(usize, usize, Vec<f32>)> {
     let w = model.to_host();

@@ -11,7 +11,9 @@
 //!   learning rate, frames/s) and `"kind": "valid"` after every epoch (loss, greedy WER and CER);
 //! - `checkpoint/`: `model.json` + `model.safetensors` (host format), `optimizer.bpk`,
 //!   `state.json`;
-//! - `best/`: the model with the lowest validation WER so far (host format);
+//! - `best/`: the model with the lowest validation WER so far (host format); with gradual
+//!   pruning, only models at the final sparsity compete;
+//! - `epochs/NN/`: the model after epoch NN (1-based), for per-epoch evaluations;
 //! - `final/`: the model after the last epoch.
 
 use crate::data::{Batch, DataError, DataSet, SpecAugment};
@@ -108,6 +110,9 @@ pub struct TrainConfig {
     /// SpecAugment-style masks on the training batches (validation is never masked).
     #[serde(default)]
     pub spec_augment: Option<SpecAugment>,
+    /// The run whose checkpoint this one started from (see [`branch`]), for the record.
+    #[serde(default)]
+    pub branched_from: Option<PathBuf>,
 }
 
 /// Zhu & Gupta's gradual pruning inside one run: from sparsity `initial` at step `start` to
@@ -174,6 +179,11 @@ impl RunPaths {
     pub fn checkpoint(&self) -> PathBuf {
         self.dir.join("checkpoint")
     }
+    /// The model after `epoch` (1-based).
+    pub fn epoch_model(&self, epoch: usize) -> PathBuf {
+        self.dir.join("epochs").join(format!("{epoch:02}"))
+    }
+
     /// The best model so far.
     pub fn best(&self) -> PathBuf {
         self.dir.join("best")
@@ -272,7 +282,13 @@ fn load_checkpoint(
             return Ok(None);
         }
     }
-    let (_, model) = import(&dir, device)?;
+    let (mcfg, model) = import(&dir, device)?;
+    if mcfg != cfg.model {
+        return Err(TrainError::Config(format!(
+            "the checkpoint in {} has another model configuration than the run",
+            dir.display()
+        )));
+    }
     let opt_path = dir.join("optimizer.bpk");
     let optim = adam(cfg)
         .load(&opt_path)
@@ -406,6 +422,42 @@ pub struct Session {
     pub masks: Option<Masks>,
 }
 
+/// Starts the run in `dir` from the last checkpoint of the run in `from`: copies its model,
+/// optimizer state, masks and position (step, epoch), forgets its best WER, and leaves the
+/// new run's configuration to [`train`]. Does nothing when `dir` already holds a checkpoint, so
+/// the same command resumes the branched run.
+pub fn branch(from: &Path, dir: &Path) -> Result<(), TrainError> {
+    let target = RunPaths {
+        dir: dir.to_path_buf(),
+    };
+    if target.checkpoint().join("state.json").exists() {
+        return Ok(());
+    }
+    let source = from.join("checkpoint");
+    if !source.join("state.json").exists() {
+        return Err(TrainError::Config(format!(
+            "{} holds no checkpoint to branch from",
+            from.display()
+        )));
+    }
+    let tmp = dir.join("checkpoint.tmp");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(|e| file_err(&tmp, e))?;
+    for entry in std::fs::read_dir(&source).map_err(|e| file_err(&source, e))? {
+        let entry = entry.map_err(|e| file_err(&source, e))?;
+        let to = tmp.join(entry.file_name());
+        std::fs::copy(entry.path(), &to).map_err(|e| file_err(&entry.path(), e))?;
+    }
+    let mut state: TrainState = read_json(&tmp.join("state.json"))?;
+    state.best_wer = None;
+    write_json(&tmp.join("state.json"), &state)?;
+    append_log(
+        &target.log(),
+        serde_json::json!({"kind": "branch", "from": from, "step": state.step, "epoch": state.epoch}),
+    )?;
+    std::fs::rename(&tmp, target.checkpoint()).map_err(|e| file_err(&target.checkpoint(), e))
+}
+
 /// Starts a run in `dir` with `cfg`, or resumes the one there (`cfg` `None`, or equal to the
 /// saved one), and trains until all epochs are done or `session.stop_at_step`.
 pub fn train(
@@ -500,6 +552,14 @@ pub fn train(
             )
         }
     };
+    // A run that starts (branched) at or past the gradual schedule's first step has missed the
+    // mask update of its starting step: make it now, as an uninterrupted run would have.
+    if let Some(g) = &cfg.gradual {
+        if masks.is_none() && state.step >= g.start {
+            let s = zhu_gupta(state.step, g.start, g.rounds, g.every, g.initial, g.target);
+            masks = Some(Masks::magnitude(&model, s, g.scope));
+        }
+    }
     if let Some(m) = &masks {
         model = m.apply(model);
     }
@@ -598,7 +658,7 @@ pub fn train(
         append_log(
             &run.log(),
             serde_json::json!({"kind": "valid", "step": state.step, "epoch": state.epoch,
-                "loss": eval.loss, "wer": eval.wer, "cer": eval.cer, "utterances": eval.utterances,
+                "sparsity": crate::prune::sparsity(&model), "loss": eval.loss, "wer": eval.wer, "cer": eval.cer, "utterances": eval.utterances,
                 "elapsed_s": state.elapsed_s}),
         )?;
         eprintln!(
@@ -609,7 +669,12 @@ pub fn train(
             100.0 * eval.wer,
             100.0 * eval.cer
         );
-        if state.best_wer.is_none_or(|b| eval.wer < b) {
+        let sparsity = crate::prune::sparsity(&model);
+        let pruned_fully = cfg
+            .gradual
+            .is_none_or(|g| state.step >= g.start + g.rounds * g.every);
+        export(&model, &cfg.model, &run.epoch_model(state.epoch + 1))?;
+        if pruned_fully && state.best_wer.is_none_or(|b| eval.wer < b) {
             state.best_wer = Some(eval.wer);
             export(&model, &cfg.model, &run.best())?;
         }
