@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use zeroskip::features::FeatureConfig;
 use zeroskip::model::ModelConfig;
-use zeroskip_train::corpus::{self, plan::Counts};
+use zeroskip_train::corpus::{self, plan::Counts, voices::Split};
 use zeroskip_train::data::SpecAugment;
 use zeroskip_train::iterative::{self, Rounds};
 use zeroskip_train::prune::Scope;
@@ -52,6 +52,25 @@ enum Command {
     },
     /// Print every word the sentence grammar can produce (docs/CORPUS.md lists them).
     Vocab,
+    /// Copy a few held-out utterances (one per speaker of a split, picked by a seed) and a
+    /// manifest into a folder: how the repository's `samples/` is made.
+    Samples {
+        /// Corpus folder (utterances.jsonl, wav/).
+        #[arg(long)]
+        corpus: PathBuf,
+        /// Output folder (created; WAVs named SPEAKER-ID.wav, and manifest.tsv).
+        #[arg(long)]
+        out: PathBuf,
+        /// Which split to draw from.
+        #[arg(long, value_enum, default_value_t = SplitArg::Test)]
+        split: SplitArg,
+        /// Utterances per speaker.
+        #[arg(long, default_value_t = 1)]
+        per_speaker: usize,
+        /// Seed of the pick.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Start a training run (or resume it: the same options, or `resume`).
     Train {
         /// Corpus folder (train.tsv, valid.tsv).
@@ -202,6 +221,13 @@ enum Command {
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum SplitArg {
+    Train,
+    Valid,
+    Test,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
 enum ScopeArg {
     /// Each matrix to the target on its own.
     PerLayer,
@@ -279,6 +305,29 @@ fn main() -> Result<()> {
                 out.display(),
                 report.made,
                 report.kept
+            );
+        }
+        Command::Samples {
+            corpus,
+            out,
+            split,
+            per_speaker,
+            seed,
+        } => {
+            let split = match split {
+                SplitArg::Train => Split::Train,
+                SplitArg::Valid => Split::Valid,
+                SplitArg::Test => Split::Test,
+            };
+            let rows = corpus::samples::export(&corpus, &out, split, per_speaker, seed)
+                .with_context(|| format!("copying samples from {}", corpus.display()))?;
+            for (file, text) in &rows {
+                println!("{file}\t{text}");
+            }
+            eprintln!(
+                "{} samples and manifest.tsv in {}",
+                rows.len(),
+                out.display()
             );
         }
         Command::Vocab => {

@@ -655,21 +655,22 @@ pub fn train(
         }
         pb.finish_and_clear();
         let eval = evaluate(&model, &cfg.model, &valid_set, cfg.batch_size, device);
+        let sparsity = crate::prune::sparsity(&model);
         append_log(
             &run.log(),
             serde_json::json!({"kind": "valid", "step": state.step, "epoch": state.epoch,
-                "sparsity": crate::prune::sparsity(&model), "loss": eval.loss, "wer": eval.wer, "cer": eval.cer, "utterances": eval.utterances,
+                "sparsity": sparsity, "loss": eval.loss, "wer": eval.wer, "cer": eval.cer, "utterances": eval.utterances,
                 "elapsed_s": state.elapsed_s}),
         )?;
         eprintln!(
-            "epoch {} done at step {}: valid loss {:.3}, WER {:.2} %, CER {:.2} %",
+            "epoch {} done at step {} ({:.2} % zeros): valid loss {:.3}, WER {:.2} %, CER {:.2} %",
             state.epoch + 1,
             state.step,
+            100.0 * sparsity,
             eval.loss,
             100.0 * eval.wer,
             100.0 * eval.cer
         );
-        let sparsity = crate::prune::sparsity(&model);
         let pruned_fully = cfg
             .gradual
             .is_none_or(|g| state.step >= g.start + g.rounds * g.every);

@@ -13,6 +13,7 @@
 pub mod manifest;
 pub mod numbers;
 pub mod plan;
+pub mod samples;
 pub mod sentences;
 pub mod synth;
 pub mod voices;

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""WER/CER table of several models on one manifest (docs/RESULTS.md, docs/TRAINING.md).
+
+Usage:
+  python3 scripts/results-table.py --manifest CORPUS/test.tsv \\
+      [--zeroskip target/release/zeroskip] \\
+      [--row 'LABEL=MODEL[@golden]'] ... [--epochs 'LABEL=RUN'] ... [--json OUT.json]
+
+Each row runs `zeroskip eval --model MODEL --manifest ... --json` (float, or the bit-exact
+fixed-point `golden` backend with `@golden`; a model folder's calibration.json is used if it
+has one) and `zeroskip inspect MODEL --json` for the sparsity, and prints one Markdown table
+line: label, sparsity of the weight matrices, backend, WER, CER, utterances. `--epochs
+LABEL=RUN` adds a row for every RUN/epochs/NN model a training run kept. Progress goes to
+stderr, the table to stdout.
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+
+
+def run_json(cmd):
+    out = subprocess.run(cmd, check=False, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr}")
+    return json.loads(out.stdout)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--manifest", required=True)
+    ap.add_argument("--zeroskip", default="target/release/zeroskip")
+    ap.add_argument("--row", action="append", default=[], help="LABEL=MODEL[@golden]")
+    ap.add_argument("--epochs", action="append", default=[], help="LABEL=RUN: one row per RUN/epochs/NN")
+    ap.add_argument("--json", help="also write every row's numbers here")
+    args = ap.parse_args()
+    if not os.path.exists(args.zeroskip):
+        sys.exit(f"{args.zeroskip} not found: build it with `cargo build --release`, or pass --zeroskip")
+
+    rows = []
+    for spec in args.row:
+        label, _, model = spec.partition("=")
+        if not model:
+            sys.exit(f"--row {spec!r}: expected LABEL=MODEL[@golden]")
+        backend = "float"
+        if model.endswith("@golden"):
+            model, backend = model[: -len("@golden")], "golden"
+        rows.append((label, model, backend))
+    for spec in args.epochs:
+        label, _, run = spec.partition("=")
+        models = sorted(glob.glob(os.path.join(run, "epochs", "[0-9][0-9]")))
+        if not models:
+            sys.exit(f"--epochs {spec!r}: no {run}/epochs/NN models")
+        for m in models:
+            rows.append((f"{label} epoch {int(os.path.basename(m))}", m, "float"))
+
+    print("| model | zeros | backend | WER | CER | utterances |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    results = []
+    for i, (label, model, backend) in enumerate(rows):
+        print(f"[{i + 1}/{len(rows)}] {label}: {model} ({backend})", file=sys.stderr)
+        info = run_json([args.zeroskip, "inspect", model, "--json"])
+        ev = run_json([args.zeroskip, "eval", "--model", model, "--manifest", args.manifest,
+                       "--backend", backend, "--json"])
+        r = {"label": label, "model": model, "backend": backend, "sparsity": info["sparsity"],
+             "wer": ev["wer"], "cer": ev["cer"], "utterances": ev["utterances"], "failed": ev["failed"]}
+        results.append(r)
+        print(f"| {label} | {100 * r['sparsity']:.2f} % | {backend} | {100 * r['wer']:.2f} % "
+              f"| {100 * r['cer']:.2f} % | {r['utterances']} |", flush=True)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"manifest": args.manifest, "rows": results}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
