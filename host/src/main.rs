@@ -7,7 +7,8 @@ use zeroskip::cli;
 /// zeroskip: a pruned Deep Speech model on a zero-skipping sparse FPGA engine.
 ///
 /// Transcribe audio on the CPU, in float or on the bit-exact fixed-point model of the hardware;
-/// run the sparse engine's RTL in Verilator against that model; benchmark; print features.
+/// run the sparse engine's RTL in Verilator against that model; calibrate a model and write its
+/// device image; benchmark; print features.
 /// (The whole-network kernel in simulation and on an Alveo card through XRT come next.)
 #[derive(Parser)]
 #[command(name = "zeroskip", version, propagate_version = true)]
@@ -31,6 +32,10 @@ enum Command {
     Inspect(cli::inspect::Args),
     /// Draw the study's figures (non-zero map, per-layer non-zeros, weight histograms, loss).
     Report(cli::report::Args),
+    /// Measure activation ranges on audio and write them as a model's calibration.json.
+    Calibrate(cli::calibrate::Args),
+    /// Write a model's device image (what the card loads) and print its size and non-zeros.
+    Image(cli::image::Args),
 }
 
 fn main() {
@@ -42,6 +47,8 @@ fn main() {
         Command::Features(a) => cli::features::run(a),
         Command::Inspect(a) => cli::inspect::run(a),
         Command::Report(a) => cli::report::run(a),
+        Command::Calibrate(a) => cli::calibrate::run(a),
+        Command::Image(a) => cli::image::run(a),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

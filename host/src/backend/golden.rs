@@ -1,19 +1,15 @@
 //! The `golden` backend: the bit-exact fixed-point model of the accelerator on the CPU. Opening
-//! it calibrates the float model, quantises and packs it into a device image for the chosen
-//! hardware configuration, encodes the image and runs the *decoded* bytes, so what it computes
-//! is what a card loaded with the same image computes.
+//! it calibrates the float model (or takes stored ranges), quantises and packs it into a device
+//! image for the chosen hardware configuration, encodes the image and runs the *decoded*
+//! bytes, so what it computes is what a card loaded with the same image computes.
 
-use super::{Backend, BackendError};
+use super::{BackendError, Calibration};
 use crate::golden_net::{CycleReport, GoldenNet};
 use crate::model::Model;
-use crate::quant::{build_image, random_features, QuantOptions};
+use crate::quant::{pack, quantize, QuantOptions};
 use ndarray::{Array2, ArrayView2};
+use zeroskip_arch::image::DeviceImage;
 use zeroskip_arch::HwConfig;
-
-/// Utterances of random features used for calibration when none are given.
-pub const RANDOM_CALIBRATION_UTTERANCES: usize = 4;
-/// Frames per random calibration utterance.
-pub const RANDOM_CALIBRATION_FRAMES: usize = 200;
 
 /// How the golden backend builds its image; the default packs for `HwConfig::default()`
 /// (16 PEs) with random calibration features.
@@ -21,12 +17,19 @@ pub const RANDOM_CALIBRATION_FRAMES: usize = 200;
 pub struct GoldenOptions {
     /// The hardware configuration to pack for.
     pub hw: HwConfig,
-    /// Feature frames of a few utterances to calibrate activation ranges on; empty: random
-    /// features ([`random_features`]) of [`RANDOM_CALIBRATION_UTTERANCES`] ×
-    /// [`RANDOM_CALIBRATION_FRAMES`] frames.
-    pub calibration: Vec<Array2<f32>>,
+    /// Where the activation ranges come from.
+    pub calibration: Calibration,
     /// Quantiser options.
     pub quant: QuantOptions,
+}
+
+impl GoldenOptions {
+    /// The device image of `model` as these options say: ranges, quantisation, packing.
+    pub fn build_image(&self, model: &Model) -> Result<DeviceImage, BackendError> {
+        let ranges = self.calibration.ranges(model)?;
+        let net = quantize(model, &ranges, &self.hw, &self.quant)?;
+        Ok(pack(&net, &self.hw)?)
+    }
 }
 
 /// Runs [`GoldenNet::logits`] on an image built from a model.
@@ -38,21 +41,10 @@ pub struct GoldenBackend {
 }
 
 impl GoldenBackend {
-    /// Calibrates, quantises and packs `model` as `options` say, then loads the image.
+    /// Builds the image of `model` as `options` say ([`GoldenOptions::build_image`]), encodes
+    /// it and loads the decoded bytes.
     pub fn new(model: &Model, options: &GoldenOptions) -> Result<Self, BackendError> {
-        let random;
-        let calibration = if options.calibration.is_empty() {
-            random = random_features(
-                &model.config,
-                RANDOM_CALIBRATION_UTTERANCES,
-                RANDOM_CALIBRATION_FRAMES,
-                0,
-            );
-            &random
-        } else {
-            &options.calibration
-        };
-        let image = build_image(model, calibration, &options.hw, &options.quant)?;
+        let image = options.build_image(model)?;
         let bytes = image
             .encode()
             .map_err(crate::golden_net::GoldenNetError::Image)?;
@@ -89,7 +81,7 @@ impl GoldenBackend {
     }
 }
 
-impl Backend for GoldenBackend {
+impl super::Backend for GoldenBackend {
     fn name(&self) -> &'static str {
         "golden"
     }

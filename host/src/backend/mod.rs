@@ -3,14 +3,14 @@
 //! Alveo card) plug in behind the same [`Backend`] trait. A backend that is not built (yet, or
 //! in this build) answers with [`BackendError::NotAvailable`], never a panic.
 
+mod calibration;
 mod float;
 mod golden;
 mod pipeline;
 
+pub use calibration::{Calibration, RANDOM_CALIBRATION_FRAMES, RANDOM_CALIBRATION_UTTERANCES};
 pub use float::FloatBackend;
-pub use golden::{
-    GoldenBackend, GoldenOptions, RANDOM_CALIBRATION_FRAMES, RANDOM_CALIBRATION_UTTERANCES,
-};
+pub use golden::{GoldenBackend, GoldenOptions};
 pub use pipeline::{Timing, TranscribeError, Transcriber, Transcript};
 
 use crate::model::{InputWidth, Model};

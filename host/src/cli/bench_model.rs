@@ -4,7 +4,7 @@
 //! default architecture, magnitude-pruned (90 % by default); the dense baseline runs the same
 //! network unpruned.
 
-use crate::backend::{Backend, GoldenBackend, GoldenOptions};
+use crate::backend::{Backend, Calibration, GoldenBackend, GoldenOptions};
 use crate::dense_baseline::DenseBaseline;
 use crate::golden_net::{frames_per_second, CycleReport};
 use crate::model::{Model, ModelConfig};
@@ -150,7 +150,12 @@ pub fn run(a: ModelArgs) -> anyhow::Result<()> {
 
     let options = GoldenOptions {
         hw,
-        calibration: random_features(&sparse_model.config, 4, 200, a.seed + 2),
+        calibration: Calibration::Features(random_features(
+            &sparse_model.config,
+            4,
+            200,
+            a.seed + 2,
+        )),
         quant: QuantOptions::default(),
     };
     let t = Instant::now();

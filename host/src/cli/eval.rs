@@ -6,9 +6,12 @@
 //! without a tab stops the run before any audio is read, naming the line. A file that cannot
 //! be transcribed is reported and left out of WER and CER, the others go on, and the exit code
 //! is 1. The real-time factor is the wall time of the whole pipeline (reading, features,
-//! backend, decoding) divided by the seconds of audio.
+//! backend, decoding) divided by the seconds of audio. With `--backend golden` the summary
+//! says where the activation ranges came from.
 
-use super::transcribe::{decoder_label, error_chain, progress_bar, real_time_factor, ModelArgs};
+use super::transcribe::{
+    decoder_label, error_chain, progress_bar, real_time_factor, ModelArgs, Opened,
+};
 use crate::backend::BackendKind;
 use crate::metrics::{char_errors, word_errors, Corpus, ErrorCounts};
 use anyhow::Context;
@@ -82,6 +85,8 @@ struct Report {
     manifest: String,
     model: String,
     backend: BackendKind,
+    /// Where the golden backend's activation ranges came from (`null` for float).
+    calibration: Option<String>,
     decoder: String,
     utterances: usize,
     failed: usize,
@@ -103,7 +108,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if entries.is_empty() {
         anyhow::bail!("the manifest {} lists no files", args.manifest.display());
     }
-    let mut transcriber = args.model.transcriber()?;
+    let Opened {
+        mut transcriber,
+        calibration,
+    } = args.model.open()?;
     let bar = progress_bar(entries.len());
     let mut corpus = Corpus::default();
     let (mut audio_seconds, mut seconds, mut failed) = (0.0, 0.0, 0);
@@ -146,6 +154,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         manifest: args.manifest.display().to_string(),
         model: args.model.model_label(),
         backend: args.model.backend,
+        calibration,
         decoder: decoder_label(transcriber.decoder()),
         utterances: entries.len(),
         failed,
@@ -184,6 +193,9 @@ fn print_summary(r: &Report) {
         )
     };
     println!("model {} on {} ({})", r.model, r.backend, r.decoder);
+    if let Some(c) = &r.calibration {
+        println!("calibration {c}");
+    }
     println!("utterances {} ({} failed)", r.utterances, r.failed);
     println!("WER {} {}", percent(r.wer), counts(&r.words, "words"));
     println!("CER {} {}", percent(r.cer), counts(&r.chars, "characters"));

@@ -13,8 +13,9 @@ use crate::study::ModelStats;
 /// Arguments of `zeroskip inspect`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The model: a folder holding model.json and model.safetensors, or a .json file whose
-    /// weights are the .safetensors file of the same stem. Without it, the compiled-in model.
+    /// The model: a folder holding model.json and model.safetensors (or model.safetensors.gz),
+    /// or a .json file whose weights are the .safetensors (.safetensors.gz) file of the same
+    /// stem. Without it, the compiled-in model.
     #[arg(value_name = "MODEL")]
     pub model: Option<PathBuf>,
     /// Print one JSON document (configuration, layers, tensors, totals) instead of a table.

@@ -3,8 +3,11 @@
 
 pub mod bench;
 pub mod bench_model;
+pub mod calibrate;
 pub mod eval;
 pub mod features;
+pub mod golden_args;
+pub mod image;
 pub mod inspect;
 pub mod report;
 pub mod transcribe;

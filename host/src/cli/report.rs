@@ -14,7 +14,8 @@ use crate::study::{logs, ModelStats};
 /// Arguments of `zeroskip report`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The (pruned) model: a folder with model.json and model.safetensors, or a .json file.
+    /// The (pruned) model: a folder with model.json and model.safetensors (or
+    /// model.safetensors.gz), or a .json file.
     /// Without it, the compiled-in model.
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,

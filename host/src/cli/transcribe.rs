@@ -1,8 +1,10 @@
 //! `zeroskip transcribe`: WAV files to text, one line per file in the order given (or one JSON
 //! document with `--json`). A file that fails is reported on stderr (and in the JSON) and the
-//! others go on; the exit code is 1 if any failed. Also holds the model, backend and decoder
-//! options that `zeroskip eval` shares.
+//! others go on; the exit code is 1 if any failed. With `--backend golden` it says on stderr
+//! (or in the JSON) where the activation ranges came from. Also holds the model, backend and
+//! decoder options that `zeroskip eval` shares.
 
+use super::golden_args::GoldenArgs;
 use crate::backend::{
     BackendKind, BackendOptions, Timing, TranscribeError, Transcriber, Transcript,
 };
@@ -17,9 +19,10 @@ use std::time::Duration;
 /// Model, backend and decoder options, shared by `transcribe` and `eval`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ModelArgs {
-    /// The model: a folder holding model.json and model.safetensors, or a .json file whose
-    /// weights are the .safetensors file of the same stem beside it. Without it, the model
-    /// compiled into the binary (none yet).
+    /// The model: a folder holding model.json and model.safetensors (or model.safetensors.gz,
+    /// and optionally calibration.json), or a .json file whose weights are the .safetensors
+    /// (.safetensors.gz) file of the same stem beside it. Without it, the model compiled into
+    /// the binary, if any.
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
     /// Where the model runs: `float` on the CPU, or `golden`, the bit-exact fixed-point model.
@@ -28,13 +31,16 @@ pub struct ModelArgs {
     /// CTC prefix beam search keeping N prefixes; without it, greedy (best-path) decoding.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub beam: Option<u32>,
-    /// `golden`: number of processing elements the device image is packed for.
-    #[arg(long, default_value_t = zeroskip_arch::HwConfig::default().pes)]
-    pub pes: usize,
-    /// `golden`: WAV files whose features calibrate the activation formats (a few
-    /// utterances); without any, random normalised features stand in.
-    #[arg(long, value_name = "WAV")]
-    pub calibrate: Vec<PathBuf>,
+    #[command(flatten)]
+    pub golden: GoldenArgs,
+}
+
+/// A transcriber with a sentence on its calibration (`None` for the float backend).
+pub struct Opened {
+    /// The model, backend and decoder.
+    pub transcriber: Transcriber,
+    /// Where the golden backend's activation ranges came from.
+    pub calibration: Option<String>,
 }
 
 impl ModelArgs {
@@ -55,31 +61,24 @@ impl ModelArgs {
     }
 
     /// Loads the model and opens the backend.
-    pub fn transcriber(&self) -> anyhow::Result<Transcriber> {
+    pub fn open(&self) -> anyhow::Result<Opened> {
         let model = match &self.model {
             Some(path) => Model::load(path)?,
             None => default_model()?,
         };
-        let options = self.backend_options(&model)?;
-        Transcriber::with_options(model, self.backend, self.decoder(), &options)
-            .with_context(|| format!("cannot open the {} backend", self.backend))
-    }
-
-    /// The golden backend's hardware configuration and calibration features.
-    fn backend_options(&self, model: &Model) -> anyhow::Result<BackendOptions> {
         let mut options = BackendOptions::default();
-        if self.backend != BackendKind::Golden {
-            return Ok(options);
+        let mut calibration = None;
+        if self.backend == BackendKind::Golden {
+            let chosen = self.golden.choose(self.model.as_deref(), &model)?;
+            options.golden = chosen.options;
+            calibration = Some(chosen.calibration);
         }
-        options.golden.hw = zeroskip_arch::HwConfig::new(self.pes)
-            .with_context(|| format!("--pes {}", self.pes))?;
-        for path in &self.calibrate {
-            let audio = crate::audio::read_wav(path, model.config.features.sample_rate)?;
-            let frames = crate::features::features(&audio.samples, &model.config.features)
-                .with_context(|| format!("{}: cannot compute features", path.display()))?;
-            options.golden.calibration.push(frames);
-        }
-        Ok(options)
+        let transcriber = Transcriber::with_options(model, self.backend, self.decoder(), &options)
+            .with_context(|| format!("cannot open the {} backend", self.backend))?;
+        Ok(Opened {
+            transcriber,
+            calibration,
+        })
     }
 }
 
@@ -122,6 +121,8 @@ struct FileReport {
 struct Report {
     model: String,
     backend: BackendKind,
+    /// Where the golden backend's activation ranges came from (`null` for float).
+    calibration: Option<String>,
     decoder: String,
     files: Vec<FileReport>,
     failed: usize,
@@ -162,7 +163,14 @@ pub fn real_time_factor(seconds: f64, audio_seconds: f64) -> Option<f64> {
 
 /// Runs `zeroskip transcribe`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let mut transcriber = args.model.transcriber()?;
+    let Opened {
+        mut transcriber,
+        calibration,
+    } = args.model.open()?;
+    if let (Some(c), false) = (&calibration, args.json) {
+        // stderr: stdout keeps one line per file
+        eprintln!("golden calibration: {c}");
+    }
     let bar = progress_bar(args.wavs.len());
     let mut files = Vec::with_capacity(args.wavs.len());
     let mut failed = 0;
@@ -181,6 +189,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let report = Report {
             model: args.model.model_label(),
             backend: args.model.backend,
+            calibration,
             decoder: decoder_label(transcriber.decoder()),
             files,
             failed,

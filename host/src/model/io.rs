@@ -1,148 +1,29 @@
-//! Model files: the configuration as JSON and the weights as safetensors beside it.
+//! Model files: the configuration as JSON and the weights as safetensors beside it, plain or
+//! gzipped.
 //!
-//! A model path is either a folder holding `model.json` and `model.safetensors`, or a `.json`
-//! file whose weights are the `.safetensors` file of the same stem in the same folder
-//! (`dir/tiny.json` → `dir/tiny.safetensors`). Loading checks the configuration, then that the
-//! weights hold exactly the tensors the configuration needs, each f32 with the right shape and
-//! finite values; any problem is an error naming the file and the tensor.
+//! A model path is either a folder holding `model.json` and `model.safetensors` (or
+//! `model.safetensors.gz`), or a `.json` file whose weights are the `.safetensors` (or
+//! `.safetensors.gz`) file of the same stem in the same folder (`dir/tiny.json` →
+//! `dir/tiny.safetensors`). Gzipped weights are recognised by their magic bytes and
+//! decompressed in memory ([`super::gunzip_if_gzip`]). Loading checks the configuration, then
+//! that the weights hold exactly the tensors the configuration needs, each f32 with the right
+//! shape and finite values; any problem is an error naming the file and the tensor.
 
-use super::{tensor_specs, ConfigError, Model, ModelConfig, ModelWeights, ShapeMismatch};
-use safetensors::{Dtype, SafeTensorError, SafeTensors};
+use super::gzip::gunzip_if_gzip;
+use super::{tensor_specs, Model, ModelConfig, ModelError, ModelWeights};
+use safetensors::{Dtype, SafeTensors};
 use std::path::{Path, PathBuf};
-use thiserror::Error;
 
 /// File name of the configuration inside a model folder.
 pub const CONFIG_FILE: &str = "model.json";
 /// File name of the weights inside a model folder.
 pub const WEIGHTS_FILE: &str = "model.safetensors";
-
-/// Why a model cannot be loaded or saved; every variant names the file.
-#[derive(Debug, Error)]
-pub enum ModelError {
-    /// The model path does not exist.
-    #[error("model {path} does not exist (give a folder with {CONFIG_FILE} and {WEIGHTS_FILE}, or a .json file with a .safetensors file of the same stem beside it)")]
-    NotFound {
-        /// The path given.
-        path: PathBuf,
-    },
-    /// A file could not be read.
-    #[error("cannot read {path}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A file could not be written.
-    #[error("cannot write {path}")]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The configuration is not valid JSON for a [`ModelConfig`].
-    #[error("{path} is not a valid model configuration")]
-    Json {
-        /// The file.
-        path: PathBuf,
-        /// The parse error (with line and column).
-        #[source]
-        source: serde_json::Error,
-    },
-    /// The configuration parses but a value is out of range.
-    #[error("{path}: invalid model configuration")]
-    Config {
-        /// The file.
-        path: PathBuf,
-        /// The problem.
-        #[source]
-        source: ConfigError,
-    },
-    /// The weights are not a readable safetensors file.
-    #[error("{path} is not a valid safetensors file")]
-    Safetensors {
-        /// The file.
-        path: PathBuf,
-        /// The format error.
-        #[source]
-        source: SafeTensorError,
-    },
-    /// A tensor the configuration needs is absent.
-    #[error("{path}: tensor {name} is missing (the configuration needs shape {expected:?}){}", unused_hint(.unused))]
-    MissingTensor {
-        /// The weights file.
-        path: PathBuf,
-        /// The tensor.
-        name: String,
-        /// Its shape according to the configuration.
-        expected: Vec<usize>,
-        /// Tensors in the file that the model does not use (a naming mismatch shows here).
-        unused: Vec<String>,
-    },
-    /// A tensor has the wrong shape for the configuration.
-    #[error("{path}: tensor {name} has shape {found:?}, the configuration needs {expected:?}")]
-    Shape {
-        /// The weights file.
-        path: PathBuf,
-        /// The tensor.
-        name: String,
-        /// Its shape in the file.
-        found: Vec<usize>,
-        /// The shape the configuration needs.
-        expected: Vec<usize>,
-    },
-    /// A tensor is not f32.
-    #[error("{path}: tensor {name} has dtype {found}, expected F32 (convert with tensor.float() before saving)")]
-    Dtype {
-        /// The weights file.
-        path: PathBuf,
-        /// The tensor.
-        name: String,
-        /// Its dtype in the file.
-        found: String,
-    },
-    /// A tensor holds NaN or infinity.
-    #[error("{path}: tensor {name} holds the non-finite value {value} at flat index {index}")]
-    NonFinite {
-        /// The weights file.
-        path: PathBuf,
-        /// The tensor.
-        name: String,
-        /// The value.
-        value: f32,
-        /// Its row-major index.
-        index: usize,
-    },
-    /// The file holds tensors the model does not use.
-    #[error("{path}: unexpected tensors {names:?}; a model holds only {expected:?}")]
-    ExtraTensors {
-        /// The weights file.
-        path: PathBuf,
-        /// The tensors not used.
-        names: Vec<String>,
-        /// The tensors a model holds.
-        expected: Vec<&'static str>,
-    },
-    /// In-memory weights do not fit their configuration (on save).
-    #[error("{path}: {mismatch}")]
-    WeightsMismatch {
-        /// The file being written.
-        path: PathBuf,
-        /// The mismatch.
-        mismatch: ShapeMismatch,
-    },
-}
-
-fn unused_hint(unused: &[String]) -> String {
-    if unused.is_empty() {
-        String::new()
-    } else {
-        format!("; the file also holds tensors the model does not use: {unused:?}")
-    }
-}
+/// File name of the gzipped weights inside a model folder (used when [`WEIGHTS_FILE`] is
+/// absent).
+pub const WEIGHTS_GZ_FILE: &str = "model.safetensors.gz";
+/// File name of the stored activation ranges inside a model folder (optional; see
+/// `zeroskip calibrate` and [`crate::quant::CalibrationFile`]).
+pub const CALIBRATION_FILE: &str = "calibration.json";
 
 /// Where a model's two files are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -171,6 +52,39 @@ impl ModelPaths {
             }
         }
     }
+
+    /// The gzipped weights: [`ModelPaths::weights`] with `.gz` appended.
+    pub fn weights_gz(&self) -> PathBuf {
+        let mut name = self.weights.clone().into_os_string();
+        name.push(".gz");
+        PathBuf::from(name)
+    }
+
+    /// The weights file to read: [`ModelPaths::weights`] if it exists, else
+    /// [`ModelPaths::weights_gz`] if that exists, else [`ModelPaths::weights`] (whose reading
+    /// then fails naming it). Both existing is an error: a stale copy would otherwise be
+    /// loaded without a word.
+    pub fn existing_weights(&self) -> Result<PathBuf, ModelError> {
+        let gz = self.weights_gz();
+        match (self.weights.exists(), gz.exists()) {
+            (true, true) => Err(ModelError::TwoWeightFiles {
+                plain: self.weights.clone(),
+                gz,
+            }),
+            (false, true) => Ok(gz),
+            _ => Ok(self.weights.clone()),
+        }
+    }
+
+    /// Where the model's stored calibration is: `calibration.json` beside `model.json`, or
+    /// for a configuration file of another name `dir/<stem>.calibration.json`.
+    pub fn calibration(&self) -> PathBuf {
+        if self.config.file_name().is_some_and(|n| n == CONFIG_FILE) {
+            self.config.with_file_name(CALIBRATION_FILE)
+        } else {
+            self.config.with_extension(CALIBRATION_FILE)
+        }
+    }
 }
 
 impl Model {
@@ -189,12 +103,14 @@ impl Model {
             })
         };
         let config = read(&paths.config)?;
-        let weights = read(&paths.weights)?;
-        Model::from_bytes(&config, &paths.config, &weights, &paths.weights)
+        let weights_path = paths.existing_weights()?;
+        let weights = read(&weights_path)?;
+        Model::from_bytes(&config, &paths.config, &weights, &weights_path)
     }
 
-    /// Parses and checks a model from the bytes of its two files; the paths only label errors
-    /// (for a model compiled into the binary they can be any name).
+    /// Parses and checks a model from the bytes of its two files; the weights may be gzipped
+    /// (recognised by the magic `1f 8b`). The paths only label errors (for a model compiled
+    /// into the binary they can be any name).
     pub fn from_bytes(
         config_json: &[u8],
         config_path: &Path,
@@ -210,7 +126,8 @@ impl Model {
             path: config_path.to_path_buf(),
             source,
         })?;
-        let weights = parse_weights(&config, weights, weights_path)?;
+        let weights = gunzip_if_gzip(weights, weights_path)?;
+        let weights = parse_weights(&config, &weights, weights_path)?;
         Ok(Model { config, weights })
     }
 

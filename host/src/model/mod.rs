@@ -1,5 +1,6 @@
 //! The Deep Speech model in float: its configuration, its weights (safetensors, PyTorch
-//! names), loading and saving with checks, and the forward pass from feature frames to logits.
+//! names, plain or gzipped), loading and saving with checks, the model compiled into the
+//! binary, and the forward pass from feature frames to logits.
 //!
 //! Architecture (see `docs/MODEL.md`): FC1 → FC2 → FC3, each with a clipped ReLU
 //! `min(max(x, 0), relu_clip)`; one bidirectional LSTM; FC `out` to logits over the alphabet and
@@ -8,15 +9,21 @@
 
 mod config;
 mod default;
+mod error;
 mod forward;
+mod gzip;
 mod io;
 pub mod layers;
 mod weights;
 
 pub use config::{ConfigError, ModelConfig, ENGLISH_ALPHABET};
-pub use default::{default_model, DefaultModelError, DEFAULT_MODEL};
+pub use default::{
+    default_calibration, default_model, DefaultModelError, DEFAULT_CALIBRATION, DEFAULT_MODEL,
+};
+pub use error::ModelError;
 pub use forward::InputWidth;
-pub use io::{ModelError, ModelPaths, CONFIG_FILE, WEIGHTS_FILE};
+pub use gzip::{gunzip_if_gzip, gzip, is_gzip, GZIP_MAGIC};
+pub use io::{ModelPaths, CALIBRATION_FILE, CONFIG_FILE, WEIGHTS_FILE, WEIGHTS_GZ_FILE};
 pub use layers::log_softmax;
 pub use weights::{
     tensor_specs, Dense, LstmWeights, ModelWeights, ShapeMismatch, TensorRef, TensorSpec,

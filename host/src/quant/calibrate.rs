@@ -25,6 +25,25 @@ pub struct Ranges {
     pub frames: usize,
 }
 
+impl Ranges {
+    /// The ranges of two calibration sets together: the larger magnitude of each tensor, the
+    /// frames added. Calibrating utterances one at a time and merging equals calibrating them
+    /// at once.
+    pub fn merge(&self, other: &Ranges) -> Ranges {
+        let mut fc = self.fc;
+        for (m, o) in fc.iter_mut().zip(other.fc) {
+            *m = m.max(o);
+        }
+        Ranges {
+            input: self.input.max(other.input),
+            fc,
+            lstm: self.lstm.max(other.lstm),
+            logits: self.logits.max(other.logits),
+            frames: self.frames + other.frames,
+        }
+    }
+}
+
 fn max_abs(a: ArrayView2<f32>) -> f32 {
     a.iter().fold(0.0f32, |m, &v| m.max(v.abs()))
 }
@@ -132,6 +151,19 @@ mod tests {
         assert!(r.lstm > 0.0 && r.lstm < 1.0, "{r:?}");
         let logits = model.logits(feats[1].view()).unwrap();
         assert!(logits.iter().all(|v| v.abs() <= r.logits));
+    }
+
+    #[test]
+    fn merging_equals_calibrating_at_once() {
+        let model = Model::random(tiny(), 4).unwrap();
+        let feats = random_features(&model.config, 3, 15, 2);
+        let all = calibrate(&model, &feats).unwrap();
+        let merged = feats
+            .iter()
+            .map(|x| calibrate(&model, std::slice::from_ref(x)).unwrap())
+            .reduce(|a, b| a.merge(&b))
+            .unwrap();
+        assert_eq!(merged, all);
     }
 
     #[test]

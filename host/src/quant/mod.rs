@@ -1,6 +1,7 @@
 //! From the float model to the device image: calibrate activation ranges on data
-//! ([`calibrate`]), choose per-tensor and per-layer power-of-two formats and quantise weights
-//! and biases ([`quantize`]), then pack every layer into the engine's compressed streams and
+//! ([`calibrate`]) or read them from a model's `calibration.json` ([`CalibrationFile`]),
+//! choose per-tensor and per-layer power-of-two formats and quantise weights and biases
+//! ([`quantize`]), then pack every layer into the engine's compressed streams and
 //! assemble the [`DeviceImage`] ([`pack`]). The arithmetic this prepares is specified in
 //! `docs/FORMAT.md` ("Network arithmetic"); the golden model ([`crate::golden_net`]) runs the
 //! result.
@@ -16,6 +17,8 @@
 //! ```
 
 mod calibrate;
+mod calibration_error;
+mod calibration_file;
 mod error;
 mod formats;
 mod pack;
@@ -23,6 +26,11 @@ mod prune;
 mod quantize;
 
 pub use calibrate::{calibrate, random_features, Ranges};
+pub use calibration_error::CalibrationFileError;
+pub use calibration_file::{
+    weights_crc32, CalibrationFile, StoredCalibration, TensorRange, CALIBRATED_TENSORS,
+    CALIBRATION_VERSION,
+};
 pub use error::QuantError;
 pub use formats::{frac_for, quantize_input, quantize_value, MAX_ACT_FRAC, MAX_W_FRAC};
 pub use pack::pack;
