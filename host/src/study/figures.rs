@@ -12,7 +12,7 @@
 //! Text needs a TrueType font (plotters' `ab_glyph` backend, no system font library): the one
 //! given, else the first of [`FONT_CANDIDATES`] that exists.
 
-use super::logs::RunLog;
+use super::logs::{RunLog, ValidPoint};
 use super::stats::{matrix_values, ModelStats};
 use super::StudyError;
 use crate::model::Model;
@@ -422,8 +422,23 @@ pub fn weight_distribution(
     render(out, "weight_distribution", format, (1000, height), svg, png)
 }
 
+/// Training and validation loss colours of a run: blue and red, or for a branched run (drawn
+/// over its parent's steps) purple and orange.
+fn run_colours(l: &RunLog) -> (RGBAColor, RGBAColor) {
+    if l.branched_at.is_some() {
+        (
+            RGBColor(120, 60, 170).mix(0.7),
+            RGBColor(230, 130, 0).mix(1.0),
+        )
+    } else {
+        (BLUE.mix(0.7), RED.mix(1.0))
+    }
+}
+
 /// Training and validation loss (top) and validation WER / CER (bottom) over the runs laid
-/// end to end, each run's start marked with its name.
+/// end to end, each run's start marked with its name; a
+/// branched run (`RunLog::branched_at`) drawn over its parent's steps in its own colours, with
+/// the sparsity of its validations written over its WER points.
 pub fn pruning_loss(
     logs: &[RunLog],
     out: &Path,
@@ -477,10 +492,7 @@ pub fn pruning_loss(
     let (svg, png) = both!(|root| {
         let (top, bottom) = root.split_vertically(root.dim_in_pixel().1 * 3 / 5);
         let mut chart = ChartBuilder::on(&top)
-            .caption(
-                "CTC loss: dense training, then pruning rounds",
-                ("sans-serif", 18),
-            )
+            .caption("CTC loss: dense training and pruning", ("sans-serif", 18))
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(55)
@@ -492,27 +504,40 @@ pub fn pruning_loss(
             .x_label_formatter(&|x| format!("{x:.0}"))
             .draw()
             .map_err(s)?;
-        let train: Vec<(f64, f64)> = logs
-            .iter()
-            .flat_map(|l| l.train.iter().copied().map(clamp))
-            .collect();
-        let valid: Vec<(f64, f64)> = logs
-            .iter()
-            .flat_map(|l| l.valid.iter().map(|v| clamp((v.step, v.loss))))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(train, BLUE.mix(0.7).stroke_width(1)))
-            .map_err(s)?
-            .label("training")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLUE));
-        chart
-            .draw_series(LineSeries::new(valid.clone(), RED.stroke_width(2)))
-            .map_err(s)?
-            .label("validation")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], RED));
-        chart
-            .draw_series(valid.iter().map(|p| Circle::new(*p, 3, RED.filled())))
-            .map_err(s)?;
+        // one series per run (a branched run overlaps its parent's steps); the runs that follow
+        // one another share a colour, a branched run gets its own
+        for (k, l) in logs.iter().enumerate() {
+            let (tc, vc) = run_colours(l);
+            let train: Vec<(f64, f64)> = l.train.iter().copied().map(clamp).collect();
+            let valid: Vec<(f64, f64)> = l.valid.iter().map(|v| clamp((v.step, v.loss))).collect();
+            let first_of_kind = logs[..k]
+                .iter()
+                .all(|o| o.branched_at.is_some() != l.branched_at.is_some());
+            let suffix = if l.branched_at.is_some() {
+                " (branched run)"
+            } else {
+                ""
+            };
+            let series = chart
+                .draw_series(LineSeries::new(train, tc.stroke_width(1)))
+                .map_err(s)?;
+            if first_of_kind {
+                series
+                    .label(format!("training{suffix}"))
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], tc));
+            }
+            let series = chart
+                .draw_series(LineSeries::new(valid.clone(), vc.stroke_width(2)))
+                .map_err(s)?;
+            if first_of_kind {
+                series
+                    .label(format!("validation{suffix}"))
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], vc));
+            }
+            chart
+                .draw_series(valid.iter().map(|p| Circle::new(*p, 3, vc.filled())))
+                .map_err(s)?;
+        }
         for (k, (x, name)) in starts.iter().enumerate() {
             chart
                 .draw_series(std::iter::once(PathElement::new(
@@ -537,23 +562,17 @@ pub fn pruning_loss(
             .draw()
             .map_err(s)?;
 
-        let wer: Vec<(f64, f64)> = logs
+        let rate = |l: &RunLog, f: fn(&ValidPoint) -> Option<f64>| -> Vec<(f64, f64)> {
+            l.valid
+                .iter()
+                .filter_map(|v| f(v).map(|r| (v.step, 100.0 * r)))
+                .collect()
+        };
+        let top_rate = logs
             .iter()
-            .flat_map(|l| {
-                l.valid
-                    .iter()
-                    .filter_map(|v| v.wer.map(|w| (v.step, 100.0 * w)))
-            })
-            .collect();
-        let cer: Vec<(f64, f64)> = logs
-            .iter()
-            .flat_map(|l| {
-                l.valid
-                    .iter()
-                    .filter_map(|v| v.cer.map(|c| (v.step, 100.0 * c)))
-            })
-            .collect();
-        let top_rate = wer.iter().chain(&cer).map(|p| p.1).fold(10.0, f64::max);
+            .flat_map(|l| rate(l, |v| v.wer).into_iter().chain(rate(l, |v| v.cer)))
+            .map(|p| p.1)
+            .fold(10.0, f64::max);
         let mut chart = ChartBuilder::on(&bottom)
             .margin(10)
             .x_label_area_size(35)
@@ -562,21 +581,56 @@ pub fn pruning_loss(
             .map_err(s)?;
         chart
             .configure_mesh()
-            .x_desc("step (runs end to end)")
+            .x_desc("step (runs end to end; a branched run at its own steps)")
             .y_desc("validation %")
             .x_label_formatter(&|x| format!("{x:.0}"))
             .draw()
             .map_err(s)?;
-        chart
-            .draw_series(LineSeries::new(wer, GREEN.stroke_width(2)))
-            .map_err(s)?
-            .label("WER")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], GREEN));
-        chart
-            .draw_series(LineSeries::new(cer, MAGENTA.stroke_width(2)))
-            .map_err(s)?
-            .label("CER")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], MAGENTA));
+        for (k, l) in logs.iter().enumerate() {
+            let branched = l.branched_at.is_some();
+            let first_of_kind = logs[..k]
+                .iter()
+                .all(|o| o.branched_at.is_some() != branched);
+            let suffix = if branched { " (branched run)" } else { "" };
+            let (wc, cc) = if branched {
+                (RGBColor(0, 120, 140), RGBColor(150, 60, 0))
+            } else {
+                (GREEN, MAGENTA)
+            };
+            for (points, colour, name) in [
+                (rate(l, |v| v.wer), wc, "WER"),
+                (rate(l, |v| v.cer), cc, "CER"),
+            ] {
+                chart
+                    .draw_series(points.iter().map(|p| Circle::new(*p, 2, colour.filled())))
+                    .map_err(s)?;
+                let series = chart
+                    .draw_series(LineSeries::new(points, colour.stroke_width(2)))
+                    .map_err(s)?;
+                if first_of_kind {
+                    series
+                        .label(format!("{name}{suffix}"))
+                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour));
+                }
+            }
+            // the sparsity reached at each validation of a pruning run, above its WER point
+            for v in l
+                .valid
+                .iter()
+                .filter(|v| v.sparsity.is_some_and(|z| z > 0.0))
+            {
+                let (Some(z), Some(w)) = (v.sparsity, v.wer) else {
+                    continue;
+                };
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        format!("{:.0}%", 100.0 * z),
+                        (v.step, (100.0 * w + top_rate * 0.04).min(top_rate)),
+                        ("sans-serif", 10),
+                    )))
+                    .map_err(s)?;
+            }
+        }
         for (x, _) in &starts {
             chart
                 .draw_series(std::iter::once(PathElement::new(

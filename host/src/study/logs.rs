@@ -1,7 +1,9 @@
 //! Training logs (`log.jsonl` of a `zeroskip-train` run folder) read back for plotting: the
 //! training loss every few steps and the validation loss / WER / CER after every epoch. A
 //! pruning folder (`round-NN-SS/` sub-folders, one run each) reads as its rounds in order, and
-//! several runs (dense, then the pruning rounds) are laid end to end on one step axis.
+//! several runs (dense, then the pruning rounds) are laid end to end on one step axis. A run
+//! branched from another (`zeroskip-train train --branch-from`, a `"kind":"branch"` line) counts
+//! its steps on from its parent's, so it is drawn at its own steps, beside its parent.
 
 use super::StudyError;
 use serde::Deserialize;
@@ -16,6 +18,8 @@ pub struct RunLog {
     pub train: Vec<(f64, f64)>,
     /// Validation after each epoch.
     pub valid: Vec<ValidPoint>,
+    /// The step it was branched from another run at, if it was.
+    pub branched_at: Option<f64>,
 }
 
 /// One validation pass.
@@ -29,13 +33,18 @@ pub struct ValidPoint {
     pub wer: Option<f64>,
     /// Greedy CER.
     pub cer: Option<f64>,
+    /// Fraction of zeros in the weight matrices (logged since gradual pruning).
+    pub sparsity: Option<f64>,
 }
 
 #[derive(Deserialize)]
 struct Line {
     kind: String,
     step: f64,
+    #[serde(default)]
     loss: f64,
+    #[serde(default)]
+    sparsity: Option<f64>,
     #[serde(default)]
     wer: Option<f64>,
     #[serde(default)]
@@ -64,6 +73,7 @@ impl RunLog {
             name,
             train: vec![],
             valid: vec![],
+            branched_at: None,
         };
         let lines: Vec<&str> = text.lines().collect();
         for (i, l) in lines.iter().enumerate() {
@@ -88,7 +98,9 @@ impl RunLog {
                     loss: line.loss,
                     wer: line.wer,
                     cer: line.cer,
+                    sparsity: line.sparsity,
                 }),
+                "branch" => log.branched_at = Some(line.step),
                 _ => {}
             }
         }
@@ -117,6 +129,7 @@ impl RunLog {
                     ..*v
                 })
                 .collect(),
+            branched_at: self.branched_at.map(|s| s + offset),
         }
     }
 }
@@ -149,16 +162,22 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>, StudyError> {
 }
 
 /// Reads every run `paths` stand for ([`expand`]) and lays them end to end: each run's steps
-/// start where the previous one's ended.
+/// start where the previous one's ended, except a branched run's, which stay its own (they
+/// continue its parent's count).
 pub fn read_sequence(paths: &[PathBuf]) -> Result<Vec<RunLog>, StudyError> {
     let mut out = Vec::new();
-    let mut offset = 0.0;
+    let mut offset = 0.0f64;
     for p in paths {
         for run in expand(p)? {
             let log = RunLog::read(&run)?;
-            let end = log.last_step();
-            out.push(log.shifted(offset));
-            offset += end;
+            if log.branched_at.is_some() {
+                offset = offset.max(log.last_step());
+                out.push(log);
+            } else {
+                let end = log.last_step();
+                out.push(log.shifted(offset));
+                offset += end;
+            }
         }
     }
     Ok(out)
@@ -210,5 +229,28 @@ mod tests {
         assert_eq!(logs[1].train[0].0, 150.0);
         assert_eq!(logs[2].valid[0].step, 300.0);
         assert!(matches!(expand(d.path()), Err(StudyError::NoLog { .. })));
+    }
+
+    #[test]
+    fn a_branched_run_keeps_its_steps_beside_its_parent() {
+        let d = tempfile::tempdir().unwrap();
+        write_run(&d.path().join("dense"), &[T1, T2, V1]);
+        let branch = r#"{"kind":"branch","from":"dense","step":100,"epoch":1}"#;
+        let t3 = r#"{"kind":"train","step":150,"epoch":1,"loss":20.0,"lr":0.001}"#;
+        let v2 = r#"{"kind":"valid","step":200,"epoch":1,"sparsity":0.9,"loss":25.0,"wer":0.5,"cer":0.2}"#;
+        write_run(&d.path().join("gradual"), &[branch, t3, v2]);
+        let after = r#"{"kind":"train","step":50,"epoch":0,"loss":10.0,"lr":0.001}"#;
+        write_run(&d.path().join("next"), &[after]);
+        let logs = read_sequence(&[
+            d.path().join("dense"),
+            d.path().join("gradual"),
+            d.path().join("next"),
+        ])
+        .unwrap();
+        assert_eq!(logs[1].branched_at, Some(100.0));
+        assert_eq!(logs[1].train[0].0, 150.0);
+        assert_eq!(logs[1].valid[0].sparsity, Some(0.9));
+        assert_eq!(logs[0].valid[0].sparsity, None);
+        assert_eq!(logs[2].train[0].0, 250.0);
     }
 }
