@@ -31,7 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let image = chosen
         .options
         .build_image(&model)
-        .context("cannot build the device image")?;
+        .with_context(|| format!("model {label}"))?;
     let bytes = image.encode().context("cannot encode the device image")?;
     std::fs::write(&args.out, &bytes)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
