@@ -57,6 +57,17 @@ pub const FLITE: Tool = Tool {
     install_hint: "install it with `apt-get install flite` (or `bash scripts/install-deps.sh`)",
 };
 
+/// festival's `text2wave`, a speech synthesiser for the corpus's optional festival utterances
+/// (`zeroskip-train corpus --festival N`); its voices come in their own packages.
+pub const FESTIVAL: Tool = Tool {
+    name: "text2wave",
+    env: "ZEROSKIP_FESTIVAL",
+    // text2wave has no version option; it evaluates Scheme given with -eval before any text
+    version_args: &["-eval", "(begin (format t \"%s\\n\" festival_version) (quit))"],
+    min_version: (2, 4),
+    install_hint: "install it with `apt-get install festival festvox-kdlpc16k festvox-kallpc16k festvox-us-slt-hts` (or `bash scripts/install-deps.sh`)",
+};
+
 /// sox, which resamples and mixes the corpus audio.
 pub const SOX: Tool = Tool {
     name: "sox",
@@ -225,7 +236,7 @@ mod tests {
     #[test]
     fn installed_tools_are_found() {
         // The test command installs both; a missing one is a failure, not a skip.
-        for t in [VERILATOR, YOSYS, ESPEAK, FLITE, SOX] {
+        for t in [VERILATOR, YOSYS, ESPEAK, FLITE, FESTIVAL, SOX] {
             let f = t.find().unwrap_or_else(|e| panic!("{e}"));
             assert!(
                 f.version.is_some(),

@@ -49,6 +49,11 @@ enum Command {
         /// Synthesis workers, each running one program at a time (at most 2).
         #[arg(long, default_value_t = 2)]
         jobs: usize,
+        /// More training utterances, spoken by festival voices, after the others (ids continue
+        /// the training ids); 0 leaves the corpus as it is without. A folder holding the same
+        /// corpus with fewer is extended: only the new utterances are synthesised.
+        #[arg(long, default_value_t = 0)]
+        festival: usize,
     },
     /// Print every word the sentence grammar can produce (docs/CORPUS.md lists them).
     Vocab,
@@ -286,6 +291,7 @@ fn main() -> Result<()> {
             test,
             seed,
             jobs,
+            festival,
         } => {
             if !(1..=2).contains(&jobs) {
                 bail!("--jobs {jobs}: use 1 or 2 (synthesis shares the machine with training and builds)");
@@ -296,8 +302,8 @@ fn main() -> Result<()> {
                 test: test.unwrap_or((utterances / 10).max(1)),
             };
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let pb = bar(counts.total() as u64, "corpus");
-            let report = corpus::generate(&out, counts, seed, jobs, &pb)
+            let pb = bar((counts.total() + festival) as u64, "corpus");
+            let report = corpus::generate_with_festival(&out, counts, seed, festival, jobs, &pb)
                 .with_context(|| format!("generating the corpus in {}", out.display()))?;
             pb.finish();
             eprintln!(

@@ -1,9 +1,30 @@
-//! The corpus end to end (synthesis included): determinism, splits, alphabet, resume.
+//! The corpus end to end (synthesis included): determinism, splits, alphabet, resume, and the
+//! festival utterances appended to a corpus.
 
 mod common;
 
+use indicatif::ProgressBar;
 use std::collections::HashSet;
-use zeroskip_train::corpus::{manifest, read_utterances, voices::Split};
+use std::path::Path;
+use zeroskip_train::corpus::plan::{Counts, Effects, Utterance};
+use zeroskip_train::corpus::synth::{Synthesizers, SAMPLE_RATE};
+use zeroskip_train::corpus::voices::{Engine, FESTIVAL_SPEAKERS};
+use zeroskip_train::corpus::{
+    generate_with_festival, manifest, read_utterances, voices::Split, GenerateReport,
+};
+
+/// Synthesises a small corpus (4 validation and 4 test utterances) with `festival` festival
+/// utterances into `dir`.
+fn festival_corpus(dir: &Path, train: usize, seed: u64, festival: usize) -> GenerateReport {
+    let counts = Counts {
+        train,
+        valid: 4,
+        test: 4,
+    };
+    generate_with_festival(dir, counts, seed, festival, 2, &ProgressBar::hidden()).expect(
+        "espeak-ng, flite, festival (with its voices) and sox are installed (scripts/install-deps.sh)",
+    )
+}
 
 fn all_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
@@ -41,6 +62,9 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_does_not() {
         3 + 1 + 1 + 20,
         "three manifests, corpus.json, utterances.jsonl, 20 WAVs"
     );
+    // without festival utterances corpus.json is generator version 3's, with no new field
+    let spec = std::fs::read_to_string(a.path().join("corpus.json")).unwrap();
+    assert!(!spec.contains("festival"), "{spec}");
     assert!(fa == all_files(b.path()), "two corpora with seed 5 differ");
     assert!(
         fa != all_files(c.path()),
@@ -50,10 +74,26 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_does_not() {
 
 #[test]
 fn no_sentence_or_voice_of_training_is_in_the_test_set_and_transcripts_use_the_alphabet() {
+    // with festival utterances: their voices train and must not be heard in validation or test
     let dir = tempfile::tempdir().unwrap();
-    common::tiny_corpus(dir.path(), 40, 2);
+    festival_corpus(dir.path(), 40, 2, 6);
     let utts = read_utterances(dir.path()).unwrap();
     let train: Vec<_> = utts.iter().filter(|u| u.split == Split::Train).collect();
+    assert_eq!(
+        train
+            .iter()
+            .filter(|u| u.engine == Engine::Festival)
+            .count(),
+        6
+    );
+    for u in utts.iter().filter(|u| u.split != Split::Train) {
+        assert!(
+            FESTIVAL_SPEAKERS.iter().all(|s| s.name != u.voice),
+            "{} is spoken by festival voice {}",
+            u.id,
+            u.voice
+        );
+    }
     let texts: HashSet<_> = train.iter().map(|u| u.text.as_str()).collect();
     let voices: HashSet<_> = train.iter().map(|u| (u.engine, u.voice.as_str())).collect();
     for u in utts.iter().filter(|u| u.split != Split::Train) {
@@ -72,7 +112,7 @@ fn no_sentence_or_voice_of_training_is_in_the_test_set_and_transcripts_use_the_a
     }
     for split in Split::ALL {
         let m = manifest::read(&dir.path().join(format!("{}.tsv", split.name()))).unwrap();
-        assert_eq!(m.len(), if split == Split::Train { 40 } else { 4 });
+        assert_eq!(m.len(), if split == Split::Train { 46 } else { 4 });
         for e in m {
             assert!(
                 manifest::is_valid_transcript(&e.transcript),
@@ -149,4 +189,234 @@ fn docs_corpus_md_lists_every_word_of_the_grammar() {
         "{} does not list {missing:?}",
         path.display()
     );
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap()
+}
+
+#[test]
+fn festival_utterances_follow_the_training_set_and_leave_the_rest_as_it_was() {
+    let (plain, a, b) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    festival_corpus(plain.path(), 6, 7, 0);
+    let report = festival_corpus(a.path(), 6, 7, 6);
+    assert_eq!((report.made, report.kept), (20, 0));
+    festival_corpus(b.path(), 6, 7, 6);
+    assert!(
+        all_files(a.path()) == all_files(b.path()),
+        "two corpora with seed 7 and 6 festival utterances differ"
+    );
+    for m in ["valid.tsv", "test.tsv"] {
+        assert_eq!(read(a.path(), m), read(plain.path(), m), "{m} changed");
+    }
+    let (train, plain_train) = (read(a.path(), "train.tsv"), read(plain.path(), "train.tsv"));
+    let extra = train
+        .strip_prefix(plain_train.as_str())
+        .expect("train.tsv begins with the corpus without festival");
+    let ids: Vec<_> = extra
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        (6..12)
+            .map(|k| format!("wav/train/train-{k:06}.wav"))
+            .collect::<Vec<_>>()
+    );
+    // every WAV of the corpus without festival is there, byte for byte
+    let with: std::collections::HashMap<_, _> = all_files(a.path()).into_iter().collect();
+    for (path, bytes) in all_files(plain.path()) {
+        if path.starts_with("wav/") {
+            assert!(with.get(&path) == Some(&bytes), "{path} differs");
+        }
+    }
+    let spec = read(a.path(), "corpus.json");
+    assert!(
+        spec.contains("\"festival\": 6") && spec.contains("festival:ked_diphone"),
+        "{spec}"
+    );
+    let utts = read_utterances(a.path()).unwrap();
+    let festival: Vec<_> = utts
+        .iter()
+        .filter(|u| u.engine == Engine::Festival)
+        .collect();
+    assert_eq!(festival.len(), 6);
+    let jsonl = read(a.path(), "utterances.jsonl");
+    assert!(jsonl.contains("\"engine\":\"festival\""), "{jsonl}");
+    for u in festival {
+        assert_eq!(u.split, Split::Train);
+        let r = hound::WavReader::open(a.path().join(u.wav_path())).unwrap();
+        let spec = r.spec();
+        assert_eq!(
+            (spec.sample_rate, spec.channels, spec.bits_per_sample),
+            (16_000, 1, 16)
+        );
+        let samples: Vec<i16> = r.into_samples().map(|s| s.unwrap()).collect();
+        let peak = samples.iter().map(|s| s.unsigned_abs()).max().unwrap();
+        let peak_db = 20.0 * (peak as f32 / 32768.0).log10();
+        assert!(
+            (u.level_db - 1.0..u.level_db + 1.0).contains(&peak_db) && peak < 32767,
+            "{} peaks at {peak_db:.1} dBFS, planned {:.1}",
+            u.id,
+            u.level_db
+        );
+        assert!(
+            samples.len() > SAMPLE_RATE as usize,
+            "{} ({}) lasts only {} samples",
+            u.id,
+            u.voice,
+            samples.len()
+        );
+    }
+}
+
+/// (inode, modification time) of a file.
+fn identity(path: &Path) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).unwrap();
+    (m.ino(), m.modified().unwrap())
+}
+
+#[test]
+fn a_corpus_copied_with_hard_links_is_extended_by_its_festival_utterances_only() {
+    let (plain, copy, fresh) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    festival_corpus(plain.path(), 6, 8, 0);
+    let before = all_files(plain.path());
+    // `cp -al plain copy`
+    let mut wavs = Vec::new();
+    for (rel, _) in &before {
+        let to = copy.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::hard_link(plain.path().join(rel), &to).unwrap();
+        if rel.starts_with("wav/") {
+            wavs.push((rel.clone(), identity(&to)));
+        }
+    }
+    assert_eq!(wavs.len(), 14);
+    let report = festival_corpus(copy.path(), 6, 8, 4);
+    assert_eq!((report.made, report.kept), (4, 14));
+    for (rel, id) in &wavs {
+        assert_eq!(identity(&copy.path().join(rel)), *id, "{rel} was rewritten");
+    }
+    assert!(
+        all_files(plain.path()) == before,
+        "extending the copy changed the original"
+    );
+    festival_corpus(fresh.path(), 6, 8, 4);
+    assert!(
+        all_files(copy.path()) == all_files(fresh.path()),
+        "the extended copy differs from a corpus made with 4 festival utterances at once"
+    );
+    // more again, then fewer: refused
+    let report = festival_corpus(copy.path(), 6, 8, 5);
+    assert_eq!((report.made, report.kept), (1, 18));
+    let err = generate_with_festival(
+        copy.path(),
+        Counts {
+            train: 6,
+            valid: 4,
+            test: 4,
+        },
+        8,
+        4,
+        1,
+        &ProgressBar::hidden(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("corpus.json") && err.contains("+ 5 festival") && err.contains("+ 4 festival"),
+        "{err}"
+    );
+}
+
+/// Median F0 (Hz) of the voiced 40 ms frames of 16 kHz speech, by autocorrelation.
+fn median_f0(samples: &[i16]) -> f32 {
+    let x: Vec<f32> = samples.iter().map(|&s| s as f32).collect();
+    let rms_all = (x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32).sqrt();
+    let (n, hop, sr) = (640, 160, SAMPLE_RATE as f32);
+    let (lo, hi) = ((sr / 400.0) as usize, (sr / 60.0) as usize);
+    let mut f0s = Vec::new();
+    for start in (0..x.len().saturating_sub(n)).step_by(hop) {
+        let frame = &x[start..start + n];
+        let mean = frame.iter().sum::<f32>() / n as f32;
+        let f: Vec<f32> = frame.iter().map(|v| v - mean).collect();
+        let e: f32 = f.iter().map(|v| v * v).sum();
+        if (e / n as f32).sqrt() < 0.5 * rms_all {
+            continue;
+        }
+        let ac = |lag: usize| {
+            f[..n - lag]
+                .iter()
+                .zip(&f[lag..])
+                .map(|(a, b)| a * b)
+                .sum::<f32>()
+        };
+        let (lag, best) = (lo..hi)
+            .map(|l| (l, ac(l)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap();
+        if best / e > 0.5 {
+            f0s.push(sr / lag as f32);
+        }
+    }
+    assert!(f0s.len() > 10, "only {} voiced frames", f0s.len());
+    f0s.sort_by(f32::total_cmp);
+    f0s[f0s.len() / 2]
+}
+
+#[test]
+fn festival_speed_and_pitch_change_the_voice() {
+    let synths = Synthesizers::find()
+        .and_then(Synthesizers::with_festival)
+        .expect("festival and its voices are installed (scripts/install-deps.sh)");
+    let scratch = tempfile::tempdir().unwrap();
+    let say = |voice: &str, rate: f32, pitch: f32| {
+        let utt = Utterance {
+            id: format!("{voice}-{rate}-{pitch}"),
+            split: Split::Train,
+            text: "set a timer for twelve minutes for the pasta".into(),
+            engine: Engine::Festival,
+            voice: voice.into(),
+            accent: String::new(),
+            rate,
+            pitch,
+            level_db: -6.0,
+            snr_db: None,
+            lead_ms: 30,
+            trail_ms: 30,
+            seed: 1,
+            word_gap: 0,
+            effects: Effects::default(),
+        };
+        synths.render(&utt, &scratch.path().join("w")).unwrap()
+    };
+    for voice in ["ked_diphone", "kal_diphone"] {
+        let (low, high) = (say(voice, 1.0, 84.0), say(voice, 1.0, 131.0));
+        let (f_low, f_high) = (median_f0(&low), median_f0(&high));
+        assert!(
+            (75.0..95.0).contains(&f_low) && (115.0..140.0).contains(&f_high),
+            "{voice}: F0 {f_low} Hz for a target of 84, {f_high} Hz for 131"
+        );
+    }
+    for (voice, pitch) in [("ked_diphone", 105.0), ("cmu_us_slt_arctic_hts", 0.0)] {
+        let (fast, slow) = (say(voice, 0.8, pitch), say(voice, 1.25, pitch));
+        let ratio = slow.len() as f32 / fast.len() as f32;
+        assert!(
+            ratio > 1.3,
+            "{voice}: stretch 1.25 gives {} samples, 0.8 {}",
+            slow.len(),
+            fast.len()
+        );
+    }
+    let slt = median_f0(&say("cmu_us_slt_arctic_hts", 1.0, 0.0));
+    assert!((150.0..210.0).contains(&slt), "slt's own F0 is {slt} Hz");
 }

@@ -1,11 +1,14 @@
 //! The synthetic speech corpus: sentences from a voice-assistant grammar ([`sentences`]),
 //! spoken by espeak-ng and flite voices ([`voices`], [`synth`]) with varied speed, pitch, level
-//! and noise, as 16 kHz mono WAVs with one manifest per split ([`manifest`]). The whole corpus
-//! is a function of its seed and counts ([`plan`]); `generate` makes what is missing, so an
-//! interrupted run resumes where it stopped.
+//! and noise, as 16 kHz mono WAVs with one manifest per split ([`manifest`]); optionally
+//! followed by more training utterances spoken by festival voices (`--festival N`). The whole
+//! corpus is a function of its seed and counts ([`plan`]); `generate` makes what is missing, so
+//! an interrupted run resumes where it stopped, and a corpus is extended by asking for more
+//! festival utterances in its folder.
 //!
 //! Layout of a corpus folder:
-//! - `corpus.json`: seed, counts, generator version and the speakers of each split;
+//! - `corpus.json`: seed, counts, festival utterances (when any), generator version and the
+//!   speakers of each split;
 //! - `train.tsv`, `valid.tsv`, `test.tsv`: `path<TAB>transcript`, paths relative to the folder;
 //! - `utterances.jsonl`: every utterance's synthesis parameters;
 //! - `wav/<split>/<id>.wav`.
@@ -25,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use thiserror::Error;
-use voices::{speakers, Split};
+use voices::{speakers, Split, FESTIVAL_SPEAKERS};
 
 /// Bumped whenever the grammar, the voices or the synthesis change what a seed produces.
 pub const GENERATOR_VERSION: u32 = 3;
@@ -36,6 +39,16 @@ pub enum CorpusError {
     /// A synthesiser or sox is missing.
     #[error(transparent)]
     Tool(#[from] zeroskip_tools::ToolError),
+    /// A festival voice (`--festival`) is not installed.
+    #[error("festival voice {voice} is not installed (text2wave said: {said}): install it with `apt-get install {package}` (or `bash scripts/install-deps.sh`)")]
+    FestivalVoice {
+        /// The voice.
+        voice: &'static str,
+        /// Its Debian package.
+        package: &'static str,
+        /// What text2wave printed.
+        said: String,
+    },
     /// A program could not be started.
     #[error("could not run {tool}: {source}")]
     Spawn {
@@ -126,25 +139,42 @@ pub struct CorpusSpec {
     pub seed: u64,
     /// Utterances per split.
     pub counts: Counts,
+    /// Training utterances spoken by festival voices, after the `counts.train` others; not
+    /// written when 0, so a corpus without them has the `corpus.json` of generator version 3.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub festival: usize,
     /// Sample rate of every WAV.
     pub sample_rate: u32,
-    /// Speakers of each split, `engine:name`.
+    /// Speakers of each split, `engine:name` (the festival voices among the training speakers
+    /// when `festival` > 0).
     pub speakers: Vec<(Split, Vec<String>)>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 impl CorpusSpec {
-    /// The spec of a corpus made now with this seed and counts.
-    pub fn new(seed: u64, counts: Counts) -> Self {
+    /// The spec of a corpus made now with this seed and counts and `festival` festival
+    /// utterances.
+    pub fn new(seed: u64, counts: Counts, festival: usize) -> Self {
         CorpusSpec {
             generator_version: GENERATOR_VERSION,
             seed,
             counts,
+            festival,
             sample_rate: synth::SAMPLE_RATE,
             speakers: Split::ALL
                 .iter()
                 .map(|s| {
+                    let extra = if *s == Split::Train && festival > 0 {
+                        FESTIVAL_SPEAKERS
+                    } else {
+                        &[]
+                    };
                     let names = speakers(*s)
                         .iter()
+                        .chain(extra)
                         .map(|v| {
                             format!(
                                 "{}:{}",
@@ -174,11 +204,29 @@ pub struct GenerateReport {
 
 /// Makes (or completes) the corpus in `out`: plan, `corpus.json`, every missing WAV with `jobs`
 /// synthesis workers (each runs one program at a time), then the manifests and
-/// `utterances.jsonl`. `progress` counts utterances.
+/// `utterances.jsonl`. `progress` counts utterances. The corpus without festival utterances:
+/// [`generate_with_festival`] with 0.
 pub fn generate(
     out: &Path,
     counts: Counts,
     seed: u64,
+    jobs: usize,
+    progress: &ProgressBar,
+) -> Result<GenerateReport, CorpusError> {
+    generate_with_festival(out, counts, seed, 0, jobs, progress)
+}
+
+/// [`generate`], with `festival` more training utterances spoken by festival voices after the
+/// others ([`plan::plan_with_festival`]). A folder holding the same corpus with fewer festival
+/// utterances (none included) is extended: its WAVs are kept, only the new ones are made, and
+/// its manifests, `utterances.jsonl` and `corpus.json` are replaced (through new files, so a
+/// folder copied with hard links, `cp -al`, leaves the original untouched). A folder with more
+/// festival utterances is refused like any other corpus.
+pub fn generate_with_festival(
+    out: &Path,
+    counts: Counts,
+    seed: u64,
+    festival: usize,
     jobs: usize,
     progress: &ProgressBar,
 ) -> Result<GenerateReport, CorpusError> {
@@ -189,7 +237,7 @@ pub fn generate(
         let path = path.to_path_buf();
         move |source| CorpusError::Io { path, source }
     };
-    let spec = CorpusSpec::new(seed, counts);
+    let spec = CorpusSpec::new(seed, counts, festival);
     let spec_path = out.join("corpus.json");
     if spec_path.exists() {
         let text = std::fs::read_to_string(&spec_path).map_err(io(&spec_path))?;
@@ -198,7 +246,10 @@ pub fn generate(
                 path: spec_path.clone(),
                 source,
             })?;
-        if existing != spec {
+        // the same corpus, or the same with fewer festival utterances: a prefix of this plan
+        let extends = existing.festival < festival
+            && existing == CorpusSpec::new(seed, counts, existing.festival);
+        if existing != spec && !extends {
             return Err(CorpusError::Mismatch {
                 path: spec_path,
                 existing: describe(&existing),
@@ -206,8 +257,11 @@ pub fn generate(
             });
         }
     }
-    let synths = synth::Synthesizers::find()?;
-    let utterances = plan::plan(counts, seed)?;
+    let mut synths = synth::Synthesizers::find()?;
+    if festival > 0 {
+        synths = synths.with_festival()?;
+    }
+    let utterances = plan::plan_with_festival(counts, seed, festival)?;
     for split in Split::ALL {
         let dir = out.join("wav").join(split.name());
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
@@ -279,8 +333,13 @@ pub fn generate(
 }
 
 fn describe(spec: &CorpusSpec) -> String {
+    let festival = if spec.festival > 0 {
+        format!(" + {} festival", spec.festival)
+    } else {
+        String::new()
+    };
     format!(
-        "generator v{}, seed {}, {} / {} / {} utterances",
+        "generator v{}, seed {}, {} / {} / {} utterances{festival}",
         spec.generator_version, spec.seed, spec.counts.train, spec.counts.valid, spec.counts.test
     )
 }

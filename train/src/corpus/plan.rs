@@ -5,9 +5,16 @@
 //! Sentences are assigned to a split by a hash of their text (and the seed), so one sentence
 //! can only ever be in one split: the validation and test sets hold no sentence of training.
 //! Speakers come from the split's own list ([`voices`](super::voices)).
+//!
+//! The optional festival utterances (`--festival N`, [`plan_with_festival`]) come after that
+//! plan, unchanged, from random streams of their own: a plan with N festival utterances begins
+//! with the plan without them, and its first M < N festival utterances are those of a plan
+//! with M, so a corpus folder can be extended.
 
 use super::sentences::sentence;
-use super::voices::{speakers, Engine, Split, ESPEAK_ACCENTS};
+use super::voices::{
+    festival_voice, speakers, Engine, Speaker, Split, ESPEAK_ACCENTS, FESTIVAL_SPEAKERS,
+};
 use super::CorpusError;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -52,13 +59,15 @@ pub struct Utterance {
     pub text: String,
     /// The synthesiser.
     pub engine: Engine,
-    /// espeak-ng variant or flite voice: the speaker.
+    /// espeak-ng variant, flite or festival voice: the speaker.
     pub voice: String,
-    /// espeak-ng accent (`en-us`, `en-gb-scotland` …); empty for flite.
+    /// espeak-ng accent (`en-us`, `en-gb-scotland` …); empty for flite and festival.
     pub accent: String,
-    /// espeak-ng words per minute, or flite's duration stretch (above 1 is slower).
+    /// espeak-ng words per minute, or flite's and festival's duration stretch (above 1 is
+    /// slower).
     pub rate: f32,
-    /// espeak-ng pitch (0–99), or flite's mean F0 target in Hz.
+    /// espeak-ng pitch (0–99), or flite's and festival's mean F0 target in Hz (0 for festival's
+    /// HTS voice, which keeps its own).
     pub pitch: f32,
     /// Peak level of the speech in dBFS.
     pub level_db: f32,
@@ -71,7 +80,7 @@ pub struct Utterance {
     /// Seed of this utterance's noise.
     pub seed: u64,
     /// espeak-ng's pause between words (`-g`, units of 10 ms at the default speed); 0 for none
-    /// and for flite (generator version 2).
+    /// and for flite and festival (generator version 2).
     #[serde(default)]
     pub word_gap: u32,
     /// sox effects on the synthesised speech (training utterances only; generator version 2).
@@ -233,6 +242,59 @@ pub fn plan(counts: Counts, seed: u64) -> Result<Vec<Utterance>, CorpusError> {
     Ok(out)
 }
 
+/// Seeds (xor the corpus seed) of the festival utterances' sentences and voices.
+const FESTIVAL_SENTENCE_SALT: u64 = 0x6665_7374_0000_0001;
+const FESTIVAL_VOICE_SALT: u64 = 0x6665_7374_0000_0002;
+
+/// The plan of [`plan`] followed by `festival` more training utterances spoken by festival
+/// voices ([`FESTIVAL_SPEAKERS`], uniformly), ids continuing the training ids
+/// (`train-024000` … after 24,000). Their sentences follow the grammar and the split rule of
+/// every training sentence and are distinct from every sentence of the plan and from each
+/// other; speed, pitch, level, noise, silence and sox effects are drawn as for a flite training
+/// utterance. `festival` = 0 gives exactly [`plan`].
+pub fn plan_with_festival(
+    counts: Counts,
+    seed: u64,
+    festival: usize,
+) -> Result<Vec<Utterance>, CorpusError> {
+    let mut out = plan(counts, seed)?;
+    if festival == 0 {
+        return Ok(out);
+    }
+    let mut seen: HashSet<String> = out.iter().map(|u| u.text.clone()).collect();
+    let mut sentence_rng = ChaCha8Rng::seed_from_u64(seed ^ FESTIVAL_SENTENCE_SALT);
+    let mut voice_rng = ChaCha8Rng::seed_from_u64(seed ^ FESTIVAL_VOICE_SALT);
+    let max_draws = 200 * festival + 10_000;
+    let mut draws = 0;
+    out.reserve(festival);
+    for i in 0..festival {
+        let text = loop {
+            draws += 1;
+            if draws > max_draws {
+                return Err(CorpusError::GrammarExhausted {
+                    split: "festival training",
+                    wanted: festival,
+                    got: i,
+                    draws: max_draws,
+                });
+            }
+            let text = sentence(&mut sentence_rng);
+            if split_of(&text, seed) == Split::Train && seen.insert(text.clone()) {
+                break text;
+            }
+        };
+        let speaker = FESTIVAL_SPEAKERS[voice_rng.gen_range(0..FESTIVAL_SPEAKERS.len())];
+        out.push(speak_params(
+            speaker,
+            Split::Train,
+            counts.train + i,
+            text,
+            &mut voice_rng,
+        ));
+    }
+    Ok(out)
+}
+
 fn render_params(split: Split, k: usize, text: String, rng: &mut ChaCha8Rng) -> Utterance {
     let all = speakers(split);
     let pool: Vec<_> = if split == Split::Train {
@@ -246,6 +308,17 @@ fn render_params(split: Split, k: usize, text: String, rng: &mut ChaCha8Rng) -> 
         all.to_vec()
     };
     let speaker = pool[rng.gen_range(0..pool.len())];
+    speak_params(speaker, split, k, text, rng)
+}
+
+/// Everything of an utterance after its speaker, drawn in generator version 3's order.
+fn speak_params(
+    speaker: Speaker,
+    split: Split,
+    k: usize,
+    text: String,
+    rng: &mut ChaCha8Rng,
+) -> Utterance {
     let (accent, rate, pitch) = match speaker.engine {
         Engine::Espeak => (
             ESPEAK_ACCENTS[rng.gen_range(0..ESPEAK_ACCENTS.len())].to_string(),
@@ -263,6 +336,15 @@ fn render_params(split: Split, k: usize, text: String, rng: &mut ChaCha8Rng) -> 
                 rng.gen_range(0.8f32..1.25),
                 base * rng.gen_range(0.85f32..1.15),
             )
+        }
+        Engine::Festival => {
+            let stretch = rng.gen_range(0.8f32..1.25);
+            // the diphone voices follow an F0 target; the HTS voice keeps its own (0)
+            let pitch = match festival_voice(speaker.name).and_then(|v| v.f0) {
+                Some((mean, _)) => mean * rng.gen_range(0.8f32..1.25),
+                None => 0.0,
+            };
+            (String::new(), stretch, pitch)
         }
     };
     let level_db = rng.gen_range(-20.0f32..-1.0);
@@ -312,7 +394,9 @@ mod tests {
 
     #[test]
     fn no_sentence_or_speaker_of_training_is_in_validation_or_test() {
-        let p = plan(counts(), 11).unwrap();
+        // festival utterances included: their voices must never be held-out speakers
+        let p = plan_with_festival(counts(), 11, 300).unwrap();
+        assert!(p.iter().any(|u| u.engine == Engine::Festival));
         let train_text: HashSet<_> = p
             .iter()
             .filter(|u| u.split == Split::Train)
@@ -346,6 +430,92 @@ mod tests {
             .iter()
             .filter(|u| u.split == Split::Test)
             .all(|u| !valid_text.contains(&u.text)));
+    }
+
+    /// FNV-1a 64 of a plan's `utterances.jsonl`.
+    fn digest(p: &[Utterance]) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for u in p {
+            for b in serde_json::to_string(u).unwrap().bytes().chain([b'\n']) {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        h
+    }
+
+    #[test]
+    fn the_plan_of_the_version_3_corpus_is_unchanged() {
+        // /work/corpus3 (--utterances 24000 --valid 1000 --test 1000 --seed 3): the digest of
+        // its utterances.jsonl, made by the generator before festival utterances existed
+        let counts = Counts {
+            train: 24_000,
+            valid: 1_000,
+            test: 1_000,
+        };
+        assert_eq!(
+            digest(&plan_with_festival(counts, 3, 0).unwrap()),
+            0x1d5e_9800_5470_bd54
+        );
+    }
+
+    #[test]
+    fn festival_utterances_are_appended_training_utterances_and_extend_a_smaller_plan() {
+        let base = plan(counts(), 4).unwrap();
+        assert_eq!(plan_with_festival(counts(), 4, 0).unwrap(), base);
+        let p = plan_with_festival(counts(), 4, 90).unwrap();
+        assert_eq!(p.len(), base.len() + 90);
+        assert_eq!(
+            &p[..base.len()],
+            &base[..],
+            "the plan without festival changed"
+        );
+        let fewer = plan_with_festival(counts(), 4, 40).unwrap();
+        assert_eq!(
+            &p[..fewer.len()],
+            &fewer[..],
+            "40 festival utterances are not a prefix of 90"
+        );
+        let texts: HashSet<_> = base.iter().map(|u| u.text.as_str()).collect();
+        let mut festival_texts = HashSet::new();
+        for (i, u) in p[base.len()..].iter().enumerate() {
+            assert_eq!(u.id, format!("train-{:06}", counts().train + i));
+            assert_eq!((u.split, u.engine), (Split::Train, Engine::Festival));
+            assert_eq!(split_of(&u.text, 4), Split::Train);
+            assert!(
+                !texts.contains(u.text.as_str()),
+                "{:?} is said twice",
+                u.text
+            );
+            assert!(
+                festival_texts.insert(u.text.as_str()),
+                "{:?} is said twice",
+                u.text
+            );
+            assert!((0.8..1.25).contains(&u.rate), "{} stretch {}", u.id, u.rate);
+            match festival_voice(&u.voice).expect("a festival voice").f0 {
+                Some((mean, _)) => assert!(
+                    (0.8 * mean..1.25 * mean).contains(&u.pitch),
+                    "{} F0 {}",
+                    u.id,
+                    u.pitch
+                ),
+                None => assert_eq!(u.pitch, 0.0),
+            }
+            assert!(u.accent.is_empty() && u.word_gap == 0);
+        }
+        for s in FESTIVAL_SPEAKERS {
+            assert!(p.iter().any(|u| u.voice == s.name), "{} unused", s.name);
+        }
+        let with_effects = p[base.len()..]
+            .iter()
+            .filter(|u| !u.effects.sox_args().is_empty())
+            .count();
+        assert!(with_effects > 30, "{with_effects} of 90 have sox effects");
+        assert_ne!(
+            plan_with_festival(counts(), 5, 90).unwrap()[base.len()..],
+            p[base.len()..]
+        );
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! Speech synthesis of one utterance: espeak-ng or flite speaks the text into a temporary WAV,
-//! sox turns it into 16 kHz mono 16-bit samples, and the level, the silence around the speech
-//! and light noise are applied here, from the utterance's own seed, so the result does not
-//! depend on which worker made it or when.
+//! Speech synthesis of one utterance: espeak-ng, flite or festival's `text2wave` speaks the
+//! text into a temporary WAV, sox turns it into 16 kHz mono 16-bit samples (applying a training
+//! utterance's effects), and the level, the silence around the speech and light noise are
+//! applied here, from the utterance's own seed, so the result does not depend on which worker
+//! made it or when.
 
 use super::plan::Utterance;
-use super::voices::Engine;
+use super::voices::{festival_voice, Engine, FESTIVAL_SPEAKERS};
 use super::CorpusError;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -14,14 +15,15 @@ use std::process::Command;
 /// Output sample rate of the corpus, in Hz.
 pub const SAMPLE_RATE: u32 = 16_000;
 
-pub use zeroskip_tools::{ESPEAK, FLITE, SOX};
+pub use zeroskip_tools::{ESPEAK, FESTIVAL, FLITE, SOX};
 
-/// The three programs, found once.
+/// The programs, found once (festival only when asked for).
 #[derive(Clone, Debug)]
 pub struct Synthesizers {
     espeak: PathBuf,
     flite: PathBuf,
     sox: PathBuf,
+    festival: Option<PathBuf>,
 }
 
 impl Synthesizers {
@@ -31,7 +33,34 @@ impl Synthesizers {
             espeak: ESPEAK.find()?.path,
             flite: FLITE.find()?.path,
             sox: SOX.find()?.path,
+            festival: None,
         })
+    }
+
+    /// Also finds festival's `text2wave` and checks that every voice of [`FESTIVAL_SPEAKERS`]
+    /// loads (text2wave exits with success even when a voice is missing, and writes nothing).
+    pub fn with_festival(mut self) -> Result<Self, CorpusError> {
+        let text2wave = FESTIVAL.find()?.path;
+        for speaker in FESTIVAL_SPEAKERS {
+            let out = Command::new(&text2wave)
+                .arg("-eval")
+                .arg(format!("(begin (voice_{}) (quit))", speaker.name))
+                .output()
+                .map_err(|source| CorpusError::Spawn {
+                    tool: "text2wave",
+                    source,
+                })?;
+            let said = String::from_utf8_lossy(&out.stderr).trim().to_string();
+            if !out.status.success() || said.contains("SIOD ERROR") {
+                return Err(CorpusError::FestivalVoice {
+                    voice: speaker.name,
+                    package: festival_voice(speaker.name).map_or("festival", |v| v.package),
+                    said,
+                });
+            }
+        }
+        self.festival = Some(text2wave);
+        Ok(self)
     }
 
     /// Speaks `utt` and returns its 16 kHz samples with level, padding and noise applied.
@@ -67,8 +96,41 @@ impl Synthesizers {
                     .arg(&raw);
                 c
             }
+            Engine::Festival => {
+                let text2wave =
+                    self.festival
+                        .as_ref()
+                        .ok_or(zeroskip_tools::ToolError::NotFound {
+                            name: FESTIVAL.name,
+                            env: FESTIVAL.env,
+                            hint: FESTIVAL.install_hint,
+                        })?;
+                let text = scratch.with_extension("txt");
+                std::fs::write(&text, format!("{}\n", utt.text)).map_err(|source| {
+                    CorpusError::Io {
+                        path: text.clone(),
+                        source,
+                    }
+                })?;
+                let _ = std::fs::remove_file(&raw);
+                let mut c = Command::new(text2wave);
+                for expr in festival_setup(utt) {
+                    c.arg("-eval").arg(expr);
+                }
+                c.arg(&text).arg("-o").arg(&raw);
+                c
+            }
         };
-        run(&mut cmd, tool_name(utt.engine), utt)?;
+        let said = run(&mut cmd, tool_name(utt.engine), utt)?;
+        if utt.engine == Engine::Festival && (!raw.exists() || said.contains("SIOD ERROR")) {
+            // a Scheme error: text2wave reports it, exits with success and writes nothing
+            return Err(CorpusError::ToolFailed {
+                tool: "text2wave",
+                id: utt.id.clone(),
+                status: "success, but a Scheme error".into(),
+                stderr: said,
+            });
+        }
         let out = Command::new(&self.sox)
             .arg("-D") // no dither: the output must be a function of the input
             .arg("-R") // repeatable: any randomness in effects seeded the same every time
@@ -111,10 +173,36 @@ fn tool_name(engine: Engine) -> &'static str {
     match engine {
         Engine::Espeak => "espeak-ng",
         Engine::Flite => "flite",
+        Engine::Festival => "text2wave",
     }
 }
 
-fn run(cmd: &mut Command, tool: &'static str, utt: &Utterance) -> Result<(), CorpusError> {
+/// The Scheme `text2wave -eval`s of a festival utterance: its voice, then its speed (diphone
+/// voices: `Duration_Stretch`; the HTS voice ignores it and takes hts_engine's speed `-r`, the
+/// inverse) and its pitch (diphone voices: the intonation model's F0 target mean, with the
+/// range scaled alike; the HTS voice keeps its own).
+pub fn festival_setup(utt: &Utterance) -> Vec<String> {
+    let mut e = vec![format!("(voice_{})", utt.voice)];
+    match festival_voice(&utt.voice).and_then(|v| v.f0) {
+        Some((mean, std)) => {
+            e.push(format!("(Parameter.set 'Duration_Stretch {:.3})", utt.rate));
+            e.push(format!(
+                "(set! int_lr_params (list '(target_f0_mean {:.1}) '(target_f0_std {:.1}) \
+                 (assoc 'model_f0_mean int_lr_params) (assoc 'model_f0_std int_lr_params)))",
+                utt.pitch,
+                std * utt.pitch / mean
+            ));
+        }
+        None => e.push(format!(
+            "(set! hts_engine_params (append hts_engine_params (list (list \"-r\" {:.3}))))",
+            1.0 / utt.rate
+        )),
+    }
+    e
+}
+
+/// Runs a synthesiser; returns what it printed on stderr.
+fn run(cmd: &mut Command, tool: &'static str, utt: &Utterance) -> Result<String, CorpusError> {
     let out = cmd
         .output()
         .map_err(|source| CorpusError::Spawn { tool, source })?;
@@ -126,7 +214,7 @@ fn run(cmd: &mut Command, tool: &'static str, utt: &Utterance) -> Result<(), Cor
             stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
         });
     }
-    Ok(())
+    Ok(String::from_utf8_lossy(&out.stderr).trim().to_string())
 }
 
 /// Peak level, silence before and after, and noise at the utterance's signal-to-noise ratio

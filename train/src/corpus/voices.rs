@@ -1,8 +1,9 @@
 //! The voices of the corpus and how they are split. A *speaker* is an espeak-ng voice variant
 //! (`m3`, `f2`, `klatt2`, `grandpa` …, spoken with any of espeak-ng's English accents) or a
-//! flite voice (`slt`, `rms` …). Each speaker belongs to exactly one split, so the test set is
-//! spoken only by speakers never heard in training, and so is the validation set (by others
-//! again). The split is fixed here, not drawn from the seed, so every corpus agrees on it.
+//! flite voice (`slt`, `rms` …), or a festival voice (`ked_diphone` …) of the optional festival
+//! utterances (`--festival N`, training only). Each speaker belongs to exactly one split, so the
+//! test set is spoken only by speakers never heard in training, and so is the validation set (by
+//! others again). The split is fixed here, not drawn from the seed, so every corpus agrees on it.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,9 @@ pub enum Engine {
     Espeak,
     /// flite (diphone and clustergen voices), output at 16 kHz.
     Flite,
+    /// festival's `text2wave` (diphone voices at 16 kHz, an HTS voice at 32 kHz), for the
+    /// optional extra training utterances ([`FESTIVAL_SPEAKERS`]).
+    Festival,
 }
 
 /// A corpus split.
@@ -42,12 +46,12 @@ impl Split {
     }
 }
 
-/// One speaker: an engine and a voice name (an espeak-ng variant or a flite voice).
+/// One speaker: an engine and a voice name (an espeak-ng variant, a flite or a festival voice).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Speaker {
     /// The synthesiser.
     pub engine: Engine,
-    /// espeak-ng variant (`m3`) or flite voice (`slt`).
+    /// espeak-ng variant (`m3`), flite voice (`slt`) or festival voice (`ked_diphone`).
     pub name: &'static str,
 }
 
@@ -156,6 +160,47 @@ pub const TEST_SPEAKERS: &[Speaker] = &[
     fl("rms"),
 ];
 
+/// Speakers of the optional festival utterances (`zeroskip-train corpus --festival N`), which are
+/// all training utterances: they are not in [`TRAIN_SPEAKERS`] because a corpus without them
+/// (`--festival 0`) must stay exactly what generator version 3 made. `ked_diphone` is a speaker
+/// no other engine has; `kal_diphone` and `cmu_us_slt_arctic_hts` are the speakers of flite's
+/// `kal16` and `slt`, made by festival's own (LPC diphone and HTS) synthesis.
+pub const FESTIVAL_SPEAKERS: &[Speaker] = &[
+    fe("ked_diphone"),
+    fe("kal_diphone"),
+    fe("cmu_us_slt_arctic_hts"),
+];
+
+/// What the synthesis needs to know about a festival voice.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FestivalVoice {
+    /// The Debian package that installs it.
+    pub package: &'static str,
+    /// Its own intonation targets (`int_lr_params` `target_f0_mean`, `target_f0_std`, Hz), for
+    /// a voice whose pitch follows them (the diphone voices); `None` for the HTS voice, whose
+    /// pitch comes from its own model (Debian's festival 2.5 ignores hts_engine's `-fm`).
+    pub f0: Option<(f32, f32)>,
+}
+
+/// The package and pitch model of a festival voice of [`FESTIVAL_SPEAKERS`]; `None` for others.
+pub fn festival_voice(name: &str) -> Option<FestivalVoice> {
+    match name {
+        "ked_diphone" => Some(FestivalVoice {
+            package: "festvox-kdlpc16k",
+            f0: Some((105.0, 15.0)),
+        }),
+        "kal_diphone" => Some(FestivalVoice {
+            package: "festvox-kallpc16k",
+            f0: Some((105.0, 14.0)),
+        }),
+        "cmu_us_slt_arctic_hts" => Some(FestivalVoice {
+            package: "festvox-us-slt-hts",
+            f0: None,
+        }),
+        _ => None,
+    }
+}
+
 const fn es(name: &'static str) -> Speaker {
     Speaker {
         engine: Engine::Espeak,
@@ -170,7 +215,15 @@ const fn fl(name: &'static str) -> Speaker {
     }
 }
 
-/// The speakers of a split.
+const fn fe(name: &'static str) -> Speaker {
+    Speaker {
+        engine: Engine::Festival,
+        name,
+    }
+}
+
+/// The speakers of a split (without the festival speakers, which only the festival
+/// utterances of a training set use: [`FESTIVAL_SPEAKERS`]).
 pub fn speakers(split: Split) -> &'static [Speaker] {
     match split {
         Split::Train => TRAIN_SPEAKERS,
@@ -187,7 +240,7 @@ mod tests {
     fn no_training_speaker_is_derived_from_a_held_out_one() {
         // espeak-ng names a variant's derivatives by appending a digit (`steph2`, `iven3`)
         for held_out in VALID_SPEAKERS.iter().chain(TEST_SPEAKERS) {
-            for t in TRAIN_SPEAKERS {
+            for t in TRAIN_SPEAKERS.iter().chain(FESTIVAL_SPEAKERS) {
                 let derived = t.name.len() > held_out.name.len()
                     && t.name.starts_with(held_out.name)
                     && t.name[held_out.name.len()..]
@@ -209,6 +262,33 @@ mod tests {
                 for s in speakers(*a) {
                     assert!(!speakers(*b).contains(s), "{s:?} is in {a:?} and {b:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn festival_speakers_are_held_out_of_validation_and_test() {
+        for s in FESTIVAL_SPEAKERS {
+            assert_eq!(s.engine, Engine::Festival);
+            assert!(festival_voice(s.name).is_some(), "{s:?} has no package");
+            for split in [Split::Valid, Split::Test] {
+                // the same voice name under any engine (flite's `rms` is a test speaker)
+                assert!(
+                    speakers(split).iter().all(|h| h.name != s.name),
+                    "{s:?} is a {split:?} speaker"
+                );
+            }
+            assert!(!TRAIN_SPEAKERS.contains(s));
+        }
+        // nor a festival build of a held-out speaker (`cmu_us_rms_cg` would be flite's `rms`)
+        for s in FESTIVAL_SPEAKERS {
+            for h in VALID_SPEAKERS.iter().chain(TEST_SPEAKERS) {
+                assert!(
+                    s.name.split('_').all(|part| part != h.name),
+                    "{} is held-out speaker {}",
+                    s.name,
+                    h.name
+                );
             }
         }
     }
