@@ -43,11 +43,12 @@ def main():
 
     print(f"all: WER {100 * report['wer']:.2f} %, CER {100 * report['cer']:.2f} %")
     group("by speaker", lambda u: f"{u['engine']}:{u['voice']}")
-    group("by accent", lambda u: u["accent"] or "(flite)")
+    group("by accent", lambda u: u["accent"] or f"({u['engine']})")
     group("by noise", lambda u: "clean" if u["snr_db"] is None
           else ("snr < 22 dB" if u["snr_db"] < 22 else "snr >= 22 dB"))
     group("by speed", lambda u: "espeak fast (> 180 wpm)" if u["engine"] == "espeak" and u["rate"] > 180
-          else ("espeak slow" if u["engine"] == "espeak" else "flite"))
+          else ("espeak slow" if u["engine"] == "espeak"
+                else f"{u['engine']} {'slower' if u['rate'] > 1 else 'faster'} than its default"))
 
 
 if __name__ == "__main__":
