@@ -75,6 +75,14 @@ enum Command {
         /// Seed of the pick.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Keep only utterances this model (host format, float, greedy) transcribes exactly,
+        /// trying them in the seeded order: samples that demonstrate the model. Without it, the
+        /// seeded pick as it is.
+        #[arg(long)]
+        recognised_by: Option<PathBuf>,
+        /// With --recognised-by: utterances tried per speaker at most.
+        #[arg(long, default_value_t = 20)]
+        max_tries: usize,
     },
     /// Start a training run (or resume it: the same options, or `resume`).
     Train {
@@ -319,13 +327,67 @@ fn main() -> Result<()> {
             split,
             per_speaker,
             seed,
+            recognised_by,
+            max_tries,
         } => {
             let split = match split {
                 SplitArg::Train => Split::Train,
                 SplitArg::Valid => Split::Valid,
                 SplitArg::Test => Split::Test,
             };
-            let rows = corpus::samples::export(&corpus, &out, split, per_speaker, seed)
+            let utterances = corpus::read_utterances(&corpus)
+                .with_context(|| format!("reading the plan of {}", corpus.display()))?;
+            let picks = match &recognised_by {
+                None => corpus::samples::pick_checked(
+                    &utterances,
+                    split,
+                    per_speaker,
+                    seed,
+                    usize::MAX,
+                    |_| Ok::<_, anyhow::Error>(true),
+                )?,
+                Some(model) => {
+                    let m = zeroskip::model::Model::load(model)
+                        .with_context(|| format!("loading {}", model.display()))?;
+                    let mut t = zeroskip::backend::Transcriber::new(
+                        m,
+                        zeroskip::backend::BackendKind::Float,
+                        zeroskip::ctc::Decoder::Greedy,
+                    )?;
+                    corpus::samples::pick_checked(
+                        &utterances,
+                        split,
+                        per_speaker,
+                        seed,
+                        max_tries,
+                        |u| {
+                            let wav = corpus.join(u.wav_path());
+                            let got = t
+                                .transcribe_file(&wav)
+                                .with_context(|| format!("transcribing {}", wav.display()))?;
+                            Ok::<_, anyhow::Error>(got.text == u.text)
+                        },
+                    )?
+                }
+            };
+            for p in &picks {
+                eprintln!(
+                    "{}: {} of {} tried{}",
+                    p.voice,
+                    p.picked.len(),
+                    p.tried,
+                    if recognised_by.is_some() {
+                        " transcribed exactly"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            let picked: Vec<_> = picks
+                .iter()
+                .flat_map(|p| p.picked.iter().copied())
+                .collect();
+            let rows = corpus::samples::export(&corpus, &out, &picked)
                 .with_context(|| format!("copying samples from {}", corpus.display()))?;
             for (file, text) in &rows {
                 println!("{file}\t{text}");

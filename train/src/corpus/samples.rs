@@ -1,10 +1,12 @@
 //! The repository's `samples/`: a few held-out utterances, one per speaker of a split, picked by
 //! a seed, copied next to a manifest (`file<TAB>transcript`) that `zeroskip eval` reads.
+//! Optionally only utterances that pass a check (the default model transcribing them exactly):
+//! samples are a demonstration, the test set's WER is the measurement.
 
 use super::manifest;
 use super::plan::Utterance;
 use super::voices::Split;
-use super::{read_utterances, CorpusError};
+use super::CorpusError;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -16,6 +18,36 @@ pub fn pick(
     per_speaker: usize,
     seed: u64,
 ) -> Vec<&Utterance> {
+    pick_checked(utterances, split, per_speaker, seed, usize::MAX, |_| {
+        Ok::<_, ()>(true)
+    })
+    .expect("the check never fails")
+    .into_iter()
+    .flat_map(|p| p.picked)
+    .collect()
+}
+
+/// What [`pick_checked`] found for one speaker.
+#[derive(Debug)]
+pub struct SpeakerPick<'a> {
+    /// The speaker (voice name).
+    pub voice: &'a str,
+    /// The utterances that passed the check, at most `per_speaker`.
+    pub picked: Vec<&'a Utterance>,
+    /// How many were checked.
+    pub tried: usize,
+}
+
+/// As [`pick`], keeping only utterances for which `check` says yes, trying at most `max_tries`
+/// per speaker in the seeded order (a speaker may end with fewer than `per_speaker`).
+pub fn pick_checked<'a, E>(
+    utterances: &'a [Utterance],
+    split: Split,
+    per_speaker: usize,
+    seed: u64,
+    max_tries: usize,
+    mut check: impl FnMut(&Utterance) -> Result<bool, E>,
+) -> Result<Vec<SpeakerPick<'a>>, E> {
     let mut by_voice: BTreeMap<&str, Vec<&Utterance>> = BTreeMap::new();
     for u in utterances.iter().filter(|u| u.split == split) {
         by_voice.entry(u.voice.as_str()).or_default().push(u);
@@ -28,13 +60,26 @@ pub fn pick(
         }
         h
     };
-    by_voice
-        .into_values()
-        .flat_map(|mut us| {
-            us.sort_by_key(|u| (rank(u), u.id.clone()));
-            us.into_iter().take(per_speaker)
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (voice, mut us) in by_voice {
+        us.sort_by_key(|u| (rank(u), u.id.clone()));
+        let mut pick = SpeakerPick {
+            voice,
+            picked: Vec::new(),
+            tried: 0,
+        };
+        for u in us {
+            if pick.picked.len() == per_speaker || pick.tried == max_tries {
+                break;
+            }
+            pick.tried += 1;
+            if check(u)? {
+                pick.picked.push(u);
+            }
+        }
+        out.push(pick);
+    }
+    Ok(out)
 }
 
 /// The file name a sample gets: its speaker, then its corpus id (`rms-test-000123.wav`).
@@ -42,17 +87,13 @@ pub fn file_name(u: &Utterance) -> String {
     format!("{}-{}.wav", u.voice, u.id)
 }
 
-/// Copies the picked utterances of the corpus in `corpus` to `out` and writes
-/// `out/manifest.tsv`; returns the manifest rows.
+/// Copies `picked` utterances of the corpus in `corpus` to `out` and writes `out/manifest.tsv`;
+/// returns the manifest rows.
 pub fn export(
     corpus: &Path,
     out: &Path,
-    split: Split,
-    per_speaker: usize,
-    seed: u64,
+    picked: &[&Utterance],
 ) -> Result<Vec<(String, String)>, CorpusError> {
-    let utterances = read_utterances(corpus)?;
-    let picked = pick(&utterances, split, per_speaker, seed);
     std::fs::create_dir_all(out).map_err(|source| CorpusError::Io {
         path: out.to_path_buf(),
         source,
@@ -101,5 +142,37 @@ mod tests {
         let b = pick(&utts, Split::Test, 1, 4);
         assert_ne!(a, b, "another seed should pick other utterances");
         assert_eq!(pick(&utts, Split::Test, 2, 3).len(), 2 * voices.len());
+    }
+
+    #[test]
+    fn a_check_skips_utterances_in_the_seeded_order_and_stops_after_max_tries() {
+        let utts = plan(
+            Counts {
+                train: 50,
+                valid: 30,
+                test: 60,
+            },
+            7,
+        )
+        .unwrap();
+        let all = pick(&utts, Split::Test, 3, 3);
+        // reject the first utterance of every speaker: the pick is then the second of the order
+        let firsts: Vec<&str> = pick(&utts, Split::Test, 1, 3)
+            .iter()
+            .map(|u| u.id.as_str())
+            .collect();
+        let checked = pick_checked(&utts, Split::Test, 1, 3, 5, |u| {
+            Ok::<_, ()>(!firsts.contains(&u.id.as_str()))
+        })
+        .unwrap();
+        for p in &checked {
+            let order: Vec<&&Utterance> = all.iter().filter(|u| u.voice == p.voice).collect();
+            assert_eq!(p.tried, 2, "{}", p.voice);
+            assert_eq!(p.picked, vec![*order[1]]);
+        }
+        let none = pick_checked(&utts, Split::Test, 1, 3, 4, |_| Ok::<_, ()>(false)).unwrap();
+        assert!(none.iter().all(|p| p.picked.is_empty() && p.tried == 4));
+        let failing = pick_checked(&utts, Split::Test, 1, 3, 4, |_| Err::<bool, _>("broken"));
+        assert_eq!(failing.unwrap_err(), "broken");
     }
 }
