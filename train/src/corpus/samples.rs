@@ -117,17 +117,18 @@ mod tests {
     use super::*;
     use crate::corpus::plan::{plan, Counts};
 
+    fn small_plan() -> Vec<Utterance> {
+        let counts = Counts {
+            train: 50,
+            valid: 30,
+            test: 60,
+        };
+        plan(counts, 7).unwrap()
+    }
+
     #[test]
     fn one_per_speaker_of_the_split_and_the_same_for_a_seed() {
-        let utts = plan(
-            Counts {
-                train: 50,
-                valid: 30,
-                test: 60,
-            },
-            7,
-        )
-        .unwrap();
+        let utts = small_plan();
         let a = pick(&utts, Split::Test, 1, 3);
         let voices: std::collections::BTreeSet<&str> = utts
             .iter()
@@ -146,15 +147,7 @@ mod tests {
 
     #[test]
     fn a_check_skips_utterances_in_the_seeded_order_and_stops_after_max_tries() {
-        let utts = plan(
-            Counts {
-                train: 50,
-                valid: 30,
-                test: 60,
-            },
-            7,
-        )
-        .unwrap();
+        let utts = small_plan();
         let all = pick(&utts, Split::Test, 3, 3);
         // reject the first utterance of every speaker: the pick is then the second of the order
         let firsts: Vec<&str> = pick(&utts, Split::Test, 1, 3)
