@@ -248,6 +248,9 @@ enum ScopeArg {
     Global,
     /// Each (matrix, PE) share to the target: equal non-zeros per PE.
     Balanced,
+    /// One threshold over all matrices sets each matrix's share; equal non-zeros per PE within
+    /// a matrix.
+    GlobalBalanced,
 }
 
 impl ScopeArg {
@@ -257,6 +260,9 @@ impl ScopeArg {
             ScopeArg::PerLayer => Scope::PerLayer,
             ScopeArg::Global => Scope::Global,
             ScopeArg::Balanced => Scope::Balanced {
+                pes: pes.unwrap_or(zeroskip_arch::HwConfig::default().pes),
+            },
+            ScopeArg::GlobalBalanced => Scope::GlobalBalanced {
                 pes: pes.unwrap_or(zeroskip_arch::HwConfig::default().pes),
             },
         }

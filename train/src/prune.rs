@@ -42,6 +42,12 @@ pub enum Scope {
         /// PEs of the hardware (`HwConfig::pes`).
         pes: usize,
     },
+    /// One magnitude threshold over all matrices decides each matrix's share of the kept
+    /// weights; within a matrix every PE share keeps the same count, as in `Balanced`.
+    GlobalBalanced {
+        /// PEs of the hardware (`HwConfig::pes`).
+        pes: usize,
+    },
 }
 
 /// One mask per weight matrix, in [`MATRIX_NAMES`] order; `true` keeps a weight.
@@ -101,6 +107,46 @@ fn keep_largest(values: &[f32], idx: &mut [usize], keep: usize, out: &mut [bool]
     }
 }
 
+/// The `(matrix, index)` of the weights one global magnitude threshold keeps at `density`.
+fn global_keep(mats: &[(usize, usize, Vec<f32>)], density: f64) -> Vec<(usize, usize)> {
+    let mut all: Vec<(usize, usize, f32)> = Vec::new();
+    for (k, (_, _, v)) in mats.iter().enumerate() {
+        all.extend(v.iter().enumerate().map(|(i, x)| (k, i, x.abs())));
+    }
+    let keep = (density * all.len() as f64).round() as usize;
+    all.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+    all.truncate(keep);
+    all.into_iter().map(|(k, i, _)| (k, i)).collect()
+}
+
+/// Keeps the largest weights of matrix `k` (`r` × `c`, `v`) at `density`, the same count in
+/// every PE's share of its rows: that of the smallest share.
+fn keep_balanced(
+    k: usize,
+    r: usize,
+    c: usize,
+    v: &[f32],
+    density: f64,
+    pes: usize,
+    out: &mut [bool],
+) {
+    let pes = pes.max(1);
+    let mut by_pe: Vec<Vec<usize>> = vec![Vec::new(); pes];
+    for row in 0..r {
+        by_pe[pe_of_row(k, r, row, pes)].extend(row * c..(row + 1) * c);
+    }
+    let min_share = by_pe
+        .iter()
+        .map(Vec::len)
+        .filter(|&n| n > 0)
+        .min()
+        .unwrap_or(0);
+    let keep = (density * min_share as f64).round() as usize;
+    for idx in by_pe.iter_mut() {
+        keep_largest(v, idx, keep, out);
+    }
+}
+
 impl Masks {
     /// Masks that prune `model` to `sparsity` (fraction of zeros, `0..1`) by magnitude. Weights
     /// already zero (an earlier round's mask) are the first to go, so masks only grow.
@@ -121,34 +167,23 @@ impl Masks {
                 }
             }
             Scope::Global => {
-                let mut all: Vec<(usize, usize, f32)> = Vec::new();
-                for (k, (_, _, v)) in mats.iter().enumerate() {
-                    all.extend(v.iter().enumerate().map(|(i, x)| (k, i, x.abs())));
-                }
-                let keep = (density * all.len() as f64).round() as usize;
-                all.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
-                for &(k, i, _) in &all[..keep] {
+                for (k, i) in global_keep(&mats, density) {
                     keeps[k][i] = true;
                 }
             }
             Scope::Balanced { pes } => {
-                let pes = pes.max(1);
                 for (k, (r, c, v)) in mats.iter().enumerate() {
-                    let mut by_pe: Vec<Vec<usize>> = vec![Vec::new(); pes];
-                    for row in 0..*r {
-                        by_pe[pe_of_row(k, *r, row, pes)].extend(row * c..(row + 1) * c);
-                    }
-                    // the same count on every PE: that of the smallest share
-                    let min_share = by_pe
-                        .iter()
-                        .map(Vec::len)
-                        .filter(|&n| n > 0)
-                        .min()
-                        .unwrap_or(0);
-                    let keep = (density * min_share as f64).round() as usize;
-                    for idx in by_pe.iter_mut() {
-                        keep_largest(v, idx, keep, &mut keeps[k]);
-                    }
+                    keep_balanced(k, *r, *c, v, density, pes, &mut keeps[k]);
+                }
+            }
+            Scope::GlobalBalanced { pes } => {
+                let mut kept = vec![0usize; mats.len()];
+                for (k, _) in global_keep(&mats, density) {
+                    kept[k] += 1;
+                }
+                for (k, (r, c, v)) in mats.iter().enumerate() {
+                    let d = kept[k] as f64 / (r * c).max(1) as f64;
+                    keep_balanced(k, *r, *c, v, d, pes, &mut keeps[k]);
                 }
             }
         }

@@ -135,7 +135,12 @@ fn masks_reach_their_sparsity_and_pruned_weights_stay_zero_through_fine_tuning()
     let device = Device::flex().autodiff();
     let cfg = config(corpus.path(), 1);
     let model = zeroskip_train::model::DeepSpeech::init(&cfg.model, cfg.seed, &Device::flex());
-    for scope in [Scope::PerLayer, Scope::Global, Scope::Balanced { pes: 4 }] {
+    for scope in [
+        Scope::PerLayer,
+        Scope::Global,
+        Scope::Balanced { pes: 4 },
+        Scope::GlobalBalanced { pes: 4 },
+    ] {
         let masks = Masks::magnitude(&model, 0.9, scope);
         assert!(
             (masks.sparsity() - 0.9).abs() < 0.01,
@@ -325,4 +330,49 @@ fn a_branched_gradual_run_equals_one_started_from_scratch() {
     assert!(zeroskip_train::prune::sparsity(&best) >= 0.9);
     let log = std::fs::read_to_string(branched.path().join("log.jsonl")).unwrap();
     assert!(log.lines().any(|l| l.contains("\"kind\":\"branch\"")));
+}
+
+#[test]
+fn global_balanced_masks_share_one_threshold_across_matrices_and_balance_pes_within_each() {
+    let corpus = tempfile::tempdir().unwrap();
+    let cfg = config(corpus.path(), 1);
+    let model = zeroskip_train::model::DeepSpeech::init(&cfg.model, cfg.seed, &Device::flex());
+    let pes = 4;
+    let masks = Masks::magnitude(&model, 0.8, Scope::GlobalBalanced { pes });
+    let global = Masks::magnitude(&model, 0.8, Scope::Global);
+    let mats = zeroskip_train::prune::matrices(&model);
+    let mut densities = Vec::new();
+    for (k, (rows, cols, _)) in mats.iter().enumerate() {
+        let keep = masks.keep[k].as_bytes();
+        let mut per_pe = vec![0usize; pes];
+        for row in 0..*rows {
+            let kept = keep[row * cols..(row + 1) * cols]
+                .iter()
+                .filter(|&&b| b == b'1')
+                .count();
+            per_pe[zeroskip_train::prune::pe_of_row(k, *rows, row, pes)] += kept;
+        }
+        let used: Vec<usize> = per_pe.iter().copied().filter(|&n| n > 0).collect();
+        assert!(
+            used.windows(2).all(|w| w[0] == w[1]),
+            "{}: {per_pe:?}",
+            masks.names[k]
+        );
+        // each matrix keeps about what the global threshold gives it
+        let g = global.keep[k].bytes().filter(|&b| b == b'1').count() as f64;
+        let b = keep.iter().filter(|&&b| b == b'1').count() as f64;
+        assert!(
+            (b - g).abs() <= 0.1 * g + (pes * cols) as f64,
+            "{}: {b} vs {g}",
+            masks.names[k]
+        );
+        densities.push(b / (rows * cols) as f64);
+    }
+    let (lo, hi) = densities
+        .iter()
+        .fold((1.0f64, 0.0f64), |(lo, hi), &d| (lo.min(d), hi.max(d)));
+    assert!(
+        hi - lo > 0.05,
+        "one threshold should keep different shares: {densities:?}"
+    );
 }
