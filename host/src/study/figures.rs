@@ -422,6 +422,16 @@ pub fn weight_distribution(
     render(out, "weight_distribution", format, (1000, height), svg, png)
 }
 
+/// Whether run `k` is the first of its kind (branched or not), so its series get legend
+/// entries, and the suffix of those entries.
+fn legend_entry(logs: &[RunLog], k: usize) -> (bool, &'static str) {
+    let branched = logs[k].branched_at.is_some();
+    let first = logs[..k]
+        .iter()
+        .all(|o| o.branched_at.is_some() != branched);
+    (first, if branched { " (branched run)" } else { "" })
+}
+
 /// Training and validation loss colours of a run: blue and red, or for a branched run (drawn
 /// over its parent's steps) purple and orange.
 fn run_colours(l: &RunLog) -> (RGBAColor, RGBAColor) {
@@ -510,14 +520,7 @@ pub fn pruning_loss(
             let (tc, vc) = run_colours(l);
             let train: Vec<(f64, f64)> = l.train.iter().copied().map(clamp).collect();
             let valid: Vec<(f64, f64)> = l.valid.iter().map(|v| clamp((v.step, v.loss))).collect();
-            let first_of_kind = logs[..k]
-                .iter()
-                .all(|o| o.branched_at.is_some() != l.branched_at.is_some());
-            let suffix = if l.branched_at.is_some() {
-                " (branched run)"
-            } else {
-                ""
-            };
+            let (first_of_kind, suffix) = legend_entry(logs, k);
             let series = chart
                 .draw_series(LineSeries::new(train, tc.stroke_width(1)))
                 .map_err(s)?;
@@ -588,10 +591,7 @@ pub fn pruning_loss(
             .map_err(s)?;
         for (k, l) in logs.iter().enumerate() {
             let branched = l.branched_at.is_some();
-            let first_of_kind = logs[..k]
-                .iter()
-                .all(|o| o.branched_at.is_some() != branched);
-            let suffix = if branched { " (branched run)" } else { "" };
+            let (first_of_kind, suffix) = legend_entry(logs, k);
             let (wc, cc) = if branched {
                 (RGBColor(0, 120, 140), RGBColor(150, 60, 0))
             } else {
