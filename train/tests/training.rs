@@ -376,3 +376,106 @@ fn global_balanced_masks_share_one_threshold_across_matrices_and_balance_pes_wit
         "one threshold should keep different shares: {densities:?}"
     );
 }
+
+/// `scripts/run-state.sh` carries a run between machines (runs/README.md): saved at a
+/// checkpoint, restored into another folder and resumed, it ends where the uninterrupted run
+/// does, masks included, and its log has no lines from past the saved checkpoint.
+#[test]
+fn a_run_saved_and_restored_by_run_state_sh_resumes_like_the_uninterrupted_one() {
+    let corpus = tempfile::tempdir().unwrap();
+    common::tiny_corpus(corpus.path(), 16, 3);
+    let device = Device::flex().autodiff();
+    let gradual = || {
+        let mut cfg = config(corpus.path(), 2);
+        cfg.gradual = Some(zeroskip_train::train::Gradual {
+            scope: Scope::Balanced { pes: 2 },
+            initial: 0.0,
+            target: 0.8,
+            start: 1,
+            rounds: 3,
+            every: 1,
+        });
+        cfg
+    };
+    let (straight, first, saved, restored) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let s = train(straight.path(), Some(gradual()), quiet(None, None), &device).unwrap();
+    assert_eq!(s.state.step, 8);
+    train(first.path(), Some(gradual()), quiet(Some(3), None), &device).unwrap();
+    // What a machine that went on past the checkpoint would have logged.
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(first.path().join("log.jsonl"))
+        .unwrap();
+    use std::io::Write;
+    writeln!(log, r#"{{"kind":"train","step":99,"epoch":1,"loss":1.0}}"#).unwrap();
+    drop(log);
+
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/run-state.sh");
+    let run_script = |args: &[&std::path::Path]| {
+        let out = std::process::Command::new("bash")
+            .arg(&script)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "run-state.sh {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let dest = saved.path().join("runs/tiny");
+    run_script(&[std::path::Path::new("save"), first.path(), &dest]);
+    for f in ["config.json", "log.jsonl", "checkpoint.tar.gz"] {
+        assert!(dest.join(f).exists(), "{f} not saved");
+    }
+    // The same run saved twice gives the same bytes (archives are reproducible).
+    let bytes = std::fs::read(dest.join("checkpoint.tar.gz")).unwrap();
+    run_script(&[std::path::Path::new("save"), first.path(), &dest]);
+    assert_eq!(
+        bytes,
+        std::fs::read(dest.join("checkpoint.tar.gz")).unwrap()
+    );
+
+    let target = restored.path().join("run");
+    run_script(&[std::path::Path::new("restore"), &dest, &target]);
+    assert!(target.join("checkpoint/masks.json").exists());
+    let r = train(&target, None, quiet(None, None), &device).unwrap();
+    assert!(r.finished);
+    assert_eq!(r.state.step, 8);
+
+    let (_, ws) =
+        zeroskip_train::train::import(&straight.path().join("final"), &Device::flex()).unwrap();
+    let (_, wr) = zeroskip_train::train::import(&target.join("final"), &Device::flex()).unwrap();
+    let (ms, mr) = (
+        zeroskip_train::prune::matrices(&ws),
+        zeroskip_train::prune::matrices(&wr),
+    );
+    let mut diff = 0f32;
+    for ((_, _, x), (_, _, y)) in ms.iter().zip(&mr) {
+        for (a, b) in x.iter().zip(y) {
+            assert_eq!(*a == 0.0, *b == 0.0, "masks differ");
+            diff = diff.max((a - b).abs());
+        }
+    }
+    assert!(diff < 1e-5, "restored run differs by {diff}");
+    let log = std::fs::read_to_string(target.join("log.jsonl")).unwrap();
+    assert!(
+        !log.contains("\"step\":99"),
+        "a line past the checkpoint was kept"
+    );
+    assert_eq!(log.matches("\"kind\":\"valid\"").count(), 2);
+
+    // Restoring over a run that has a checkpoint is refused, naming the folder.
+    let out = std::process::Command::new("bash")
+        .arg(&script)
+        .args([std::path::Path::new("restore"), &dest, &target])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already has a checkpoint"));
+}
