@@ -4,19 +4,23 @@
 Usage:
   python3 scripts/results-table.py --manifest CORPUS/test.tsv \\
       [--zeroskip target/release/zeroskip] \\
-      [--row 'LABEL=MODEL[@golden]'] ... [--epochs 'LABEL=RUN'] ... [--json OUT.json]
+      [--row 'LABEL=MODEL[@golden]'] ... [--epochs 'LABEL=RUN'] ... [--json OUT.json [--merge]]
 
 Each row runs `zeroskip eval --model MODEL --manifest ... --json` (float, or the bit-exact
 fixed-point `golden` backend with `@golden`; a model folder's calibration.json is used if it
 has one) and `zeroskip inspect MODEL --json` for the sparsity, and prints one Markdown table
 line: label, sparsity of the weight matrices, backend, WER, CER, utterances. `--epochs
 LABEL=RUN` adds a row for every RUN/epochs/NN model a training run kept. Progress goes to
-stderr, the table to stdout.
+stderr, the table to stdout. With `--merge`, rows already in the --json file (same manifest)
+whose labels are not measured again are kept, in label order (numbers by value), so a run carried over several
+sessions (runs/README.md) collects every epoch's row although each machine holds only its own
+epochs' models.
 """
 import argparse
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -35,7 +39,10 @@ def main():
     ap.add_argument("--row", action="append", default=[], help="LABEL=MODEL[@golden]")
     ap.add_argument("--epochs", action="append", default=[], help="LABEL=RUN: one row per RUN/epochs/NN")
     ap.add_argument("--json", help="also write every row's numbers here")
+    ap.add_argument("--merge", action="store_true", help="keep the --json file's other rows")
     args = ap.parse_args()
+    if args.merge and not args.json:
+        sys.exit("--merge needs --json FILE")
     if not os.path.exists(args.zeroskip):
         sys.exit(f"{args.zeroskip} not found: build it with `cargo build --release`, or pass --zeroskip")
 
@@ -70,6 +77,14 @@ def main():
         print(f"| {label} | {100 * r['sparsity']:.2f} % | {backend} | {100 * r['wer']:.2f} % "
               f"| {100 * r['cer']:.2f} % | {r['utterances']} |", flush=True)
     if args.json:
+        if args.merge and os.path.exists(args.json):
+            with open(args.json) as f:
+                old = json.load(f)
+            if old.get("manifest") != args.manifest:
+                sys.exit(f"--merge: {args.json} holds rows on {old.get('manifest')}, not {args.manifest}")
+            labels = {r["label"] for r in results}
+            results += [r for r in old["rows"] if r["label"] not in labels]
+            results.sort(key=lambda r: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", r["label"])])
         with open(args.json, "w") as f:
             json.dump({"manifest": args.manifest, "rows": results}, f, indent=1)
 
