@@ -175,8 +175,20 @@ impl DeepSpeech {
         let mut hs = Tensor::<3>::zeros([2, b, h], &device);
         let mut cs = Tensor::<3>::zeros([2, b, h], &device);
         let mut outs = Vec::with_capacity(t);
+        // Time steps are taken from blocks of about sqrt(t) steps, not from `gates_in` itself:
+        // the gradient of a slice is a zero tensor of the sliced tensor's shape with the slice
+        // written in, so slicing all t steps out of [2, b, t, 4H] costs t full-size zero-fills
+        // and additions in the backward pass (quadratic in t; most of a training step's time
+        // was memset and memmove). Two levels cost about 2 sqrt(t) full sizes, and the sums are
+        // the same (each adds zeros and one slice), so the gradients are unchanged.
+        let block = (t as f64).sqrt().ceil().max(1.0) as usize;
+        let mut gates_block = gates_in.clone().narrow(2, 0, block.min(t));
         for k in 0..t {
-            let g = gates_in.clone().narrow(2, k, 1).reshape([2, b, g4])
+            let j = k % block;
+            if j == 0 && k > 0 {
+                gates_block = gates_in.clone().narrow(2, k, block.min(t - k));
+            }
+            let g = gates_block.clone().narrow(2, j, 1).reshape([2, b, g4])
                 + hs.clone().matmul(w_hh_t.clone());
             let i = sigmoid(g.clone().narrow(2, 0, h));
             let f = sigmoid(g.clone().narrow(2, h, h));
