@@ -14,7 +14,7 @@ use zeroskip_train::corpus::{self, plan::Counts, voices::Split};
 use zeroskip_train::data::SpecAugment;
 use zeroskip_train::iterative::{self, Rounds};
 use zeroskip_train::prune::Scope;
-use zeroskip_train::train::{self as trainer, Gradual, Session, TrainConfig};
+use zeroskip_train::train::{self as trainer, Distill, Gradual, Session, TrainConfig};
 
 #[derive(Parser)]
 #[command(
@@ -170,6 +170,17 @@ enum Command {
         /// match. Ignored when RUN already holds a checkpoint (it resumes).
         #[arg(long)]
         branch_from: Option<PathBuf>,
+        /// Knowledge distillation: also learn this trained model's frame posteriors (host
+        /// format, e.g. a dense run's `best/`; same features and labels, any layer sizes). The
+        /// loss adds WEIGHT * T^2 * KL(teacher || student) per utterance, T the temperature.
+        #[arg(long)]
+        distill_from: Option<PathBuf>,
+        /// Weight of the distillation term against the CTC loss.
+        #[arg(long, default_value_t = 1.0, requires = "distill_from")]
+        distill_weight: f64,
+        /// Softmax temperature of the distillation term.
+        #[arg(long, default_value_t = 1.0, requires = "distill_from")]
+        distill_temperature: f64,
     },
     /// Resume the run in a folder where its last checkpoint left it.
     Resume {
@@ -436,6 +447,9 @@ fn main() -> Result<()> {
             prune_scope,
             pes,
             branch_from,
+            distill_from,
+            distill_weight,
+            distill_temperature,
         } => {
             let gradual = prune_to.map(|target| Gradual {
                 scope: prune_scope.scope(pes),
@@ -486,6 +500,11 @@ fn main() -> Result<()> {
                 gradual,
                 spec_augment,
                 branched_from: branch_from.clone(),
+                distill: distill_from.map(|teacher| Distill {
+                    teacher,
+                    weight: distill_weight,
+                    temperature: distill_temperature,
+                }),
             };
             if let Some(from) = &branch_from {
                 trainer::branch(from, &run).with_context(|| {
@@ -554,6 +573,7 @@ fn main() -> Result<()> {
                     gradual: None,
                     spec_augment: None,
                     branched_from: None,
+                    distill: None,
                 },
             };
             let results = iterative::run(&run, &rounds, &device(), false)

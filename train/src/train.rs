@@ -113,6 +113,80 @@ pub struct TrainConfig {
     /// The run whose checkpoint this one started from (see [`branch`]), for the record.
     #[serde(default)]
     pub branched_from: Option<PathBuf>,
+    /// Learn from a trained teacher's frame posteriors as well as from the transcripts
+    /// (knowledge distillation); absent from `config.json` when off, so runs made before it
+    /// existed resume unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distill: Option<Distill>,
+}
+
+/// Frame-level knowledge distillation (Hinton et al.): the training loss adds
+/// `weight · T² · KL(softmax(teacher / T) ‖ softmax(student / T))`, summed over each
+/// utterance's real frames and averaged over the batch as the CTC loss is, with the teacher's
+/// logits computed on the same (augmented) batch without gradients.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Distill {
+    /// The teacher (host format, e.g. a dense run's `best/`): same features and labels as the
+    /// student, any layer sizes.
+    pub teacher: PathBuf,
+    /// Weight of the distillation term against the CTC loss.
+    pub weight: f64,
+    /// Softmax temperature T (1: the posteriors as they are; above 1 softens them).
+    pub temperature: f64,
+}
+
+/// The distillation term per utterance (`[batch]`): `T² · Σ_frames KL(softmax(teacher / T) ‖
+/// softmax(student / T))` over each utterance's first `lengths[k]` frames. `teacher` carries no
+/// gradient.
+pub fn distill_loss(
+    student: Tensor<3>,
+    teacher: Tensor<3>,
+    lengths: &[usize],
+    temperature: f64,
+) -> Tensor<1> {
+    let [b, t, _] = student.dims();
+    let device = student.device();
+    // Without autodiff: combined with the student it is a constant.
+    let teacher = teacher.inner() / temperature;
+    let log_pt = log_softmax(teacher, 2);
+    let log_ps = log_softmax(student / temperature, 2);
+    let kl = (log_pt.clone().exp() * (log_pt - log_ps))
+        .sum_dim(2)
+        .reshape([b, t]);
+    let mut mask = vec![0f32; b * t];
+    for (k, &len) in lengths.iter().enumerate() {
+        mask[k * t..k * t + len.min(t)].fill(1.0);
+    }
+    let mask = Tensor::<2>::from_data(TensorData::new(mask, [b, t]), &device);
+    (kl * mask).sum_dim(1).reshape([b]) * (temperature * temperature)
+}
+
+/// Loads the teacher of `d` for a student of configuration `student` (on `device`, without
+/// gradients).
+fn load_teacher(
+    d: &Distill,
+    student: &ModelConfig,
+    device: &Device,
+) -> Result<DeepSpeech, TrainError> {
+    if !(d.weight > 0.0 && d.weight.is_finite() && d.temperature > 0.0 && d.temperature.is_finite())
+    {
+        return Err(TrainError::Config(format!(
+            "distillation needs a weight and a temperature above 0, got {} and {}",
+            d.weight, d.temperature
+        )));
+    }
+    let (tcfg, teacher) = import(&d.teacher, device)?;
+    if tcfg.features != student.features
+        || tcfg.alphabet != student.alphabet
+        || tcfg.blank_index != student.blank_index
+    {
+        return Err(TrainError::Config(format!(
+            "the teacher {} has other features or labels than the student (it needs the same front end, alphabet and blank)",
+            d.teacher.display()
+        )));
+    }
+    Ok(teacher)
 }
 
 /// Zhu & Gupta's gradual pruning inside one run: from sparsity `initial` at step `start` to
@@ -509,6 +583,10 @@ pub fn train(
         pb.finish_and_clear();
         Ok(set)
     };
+    let teacher = match &cfg.distill {
+        Some(d) => Some(load_teacher(d, &cfg.model, &device.clone().inner())?),
+        None => None,
+    };
     let train_set = load("train.tsv", cfg.train_limit)?;
     let valid_set = load("valid.tsv", cfg.valid_limit)?;
     eprintln!(
@@ -577,6 +655,7 @@ pub fn train(
         };
         pb.set_position(state.batch as u64);
         let (mut window_loss, mut window_frames, mut window_steps) = (0.0f64, 0usize, 0usize);
+        let mut window_distill = 0.0f64;
         let mut window_start = Instant::now();
         while state.batch < batches.len() {
             if session.stop_at_step.is_some_and(|s| state.step >= s) {
@@ -595,8 +674,21 @@ pub fn train(
             });
             let batch = Batch::augmented(&train_set, &batches[state.batch], augment, device);
             let logits = model.forward(batch.features.clone(), &batch.lengths);
-            let loss = ctc_loss(logits, &batch, cfg.model.blank_index).mean();
+            let mut loss = ctc_loss(logits.clone(), &batch, cfg.model.blank_index).mean();
             let loss_value = loss.clone().into_scalar::<f32>();
+            if let (Some(d), Some(teacher)) = (&cfg.distill, &teacher) {
+                let t_logits = teacher.forward(batch.features.clone().inner(), &batch.lengths);
+                let kd = distill_loss(logits, t_logits, &batch.lengths, d.temperature).mean();
+                let kd_value = kd.clone().into_scalar::<f32>();
+                if !kd_value.is_finite() {
+                    return Err(TrainError::Diverged {
+                        step: state.step,
+                        loss: kd_value,
+                    });
+                }
+                window_distill += kd_value as f64;
+                loss = loss + kd * d.weight;
+            }
             if !loss_value.is_finite() {
                 return Err(TrainError::Diverged {
                     step: state.step,
@@ -632,12 +724,13 @@ pub fn train(
                 let secs = window_start.elapsed().as_secs_f64();
                 let fps = window_frames as f64 / secs;
                 let mean = window_loss / window_steps as f64;
-                append_log(
-                    &run.log(),
-                    serde_json::json!({"kind": "train", "step": state.step, "epoch": state.epoch,
-                        "loss": mean, "lr": lr, "frames_per_s": fps, "s_per_step": secs / window_steps as f64,
-                        "elapsed_s": state.elapsed_s}),
-                )?;
+                let mut line = serde_json::json!({"kind": "train", "step": state.step, "epoch": state.epoch,
+                    "loss": mean, "lr": lr, "frames_per_s": fps, "s_per_step": secs / window_steps as f64,
+                    "elapsed_s": state.elapsed_s});
+                if cfg.distill.is_some() {
+                    line["distill"] = serde_json::json!(window_distill / window_steps as f64);
+                }
+                append_log(&run.log(), line)?;
                 say(
                     &pb,
                     format!(
@@ -647,6 +740,7 @@ pub fn train(
                     ),
                 );
                 (window_loss, window_frames, window_steps) = (0.0, 0, 0);
+                window_distill = 0.0;
                 window_start = Instant::now();
             }
             if state.step % cfg.checkpoint_every == 0 {

@@ -25,6 +25,7 @@ fn config(corpus: &std::path::Path, epochs: usize) -> TrainConfig {
         gradual: None,
         spec_augment: None,
         branched_from: None,
+        distill: None,
     }
 }
 
@@ -478,4 +479,121 @@ fn a_run_saved_and_restored_by_run_state_sh_resumes_like_the_uninterrupted_one()
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("already has a checkpoint"));
+}
+
+#[test]
+fn distill_loss_is_zero_for_the_teachers_own_logits_and_ignores_padding() {
+    use burn::tensor::{Tensor, TensorData};
+    use zeroskip_train::train::distill_loss;
+    let device = Device::flex();
+    let values: Vec<f32> = (0..2 * 5 * 4)
+        .map(|i| ((i * 37 % 11) as f32 - 5.0) / 3.0)
+        .collect();
+    let t = |v: Vec<f32>| Tensor::<3>::from_data(TensorData::new(v, [2, 5, 4]), &device);
+    let lengths = [5, 3];
+    let per_utt = |student: Vec<f32>, temperature: f64| -> Vec<f32> {
+        distill_loss(t(student), t(values.clone()), &lengths, temperature)
+            .into_data()
+            .convert::<f32>()
+            .try_to_vec::<f32>()
+            .unwrap()
+    };
+    for temperature in [1.0, 2.0] {
+        let same = per_utt(values.clone(), temperature);
+        assert!(same.iter().all(|x| x.abs() < 1e-5), "{same:?}");
+    }
+    let mut other = values.clone();
+    other.iter_mut().step_by(3).for_each(|x| *x += 1.5);
+    let differ = per_utt(other.clone(), 1.0);
+    assert!(differ.iter().all(|&x| x > 1e-3), "{differ:?}");
+    // Frames 3 and 4 of the second utterance are padding: changing them changes nothing.
+    let mut padded = other.clone();
+    for f in 3..5 {
+        for c in 0..4 {
+            padded[20 + f * 4 + c] += 7.0;
+        }
+    }
+    assert_eq!(per_utt(padded, 1.0), differ);
+}
+
+/// Distillation pulls a student toward its teacher: the same student run with the teacher's
+/// posteriors in its loss ends closer to them than without, and a teacher with another front
+/// end is refused by name.
+#[test]
+fn distillation_pulls_the_student_toward_the_teacher() {
+    use zeroskip_train::data::{Batch, DataSet};
+    use zeroskip_train::train::{distill_loss, import, Distill};
+    let corpus = tempfile::tempdir().unwrap();
+    common::tiny_corpus(corpus.path(), 16, 3);
+    let device = Device::flex().autodiff();
+    let (teacher, plain, distilled) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let mut tcfg = config(corpus.path(), 4);
+    tcfg.model.fc_sizes = [32, 32, 32];
+    tcfg.model.lstm_hidden = 16;
+    train(teacher.path(), Some(tcfg), quiet(None, None), &device).unwrap();
+    let student = || {
+        let mut c = config(corpus.path(), 4);
+        c.seed = 9;
+        c
+    };
+    train(plain.path(), Some(student()), quiet(None, None), &device).unwrap();
+    let mut with = student();
+    with.distill = Some(Distill {
+        teacher: teacher.path().join("final"),
+        weight: 10.0,
+        temperature: 1.0,
+    });
+    train(distilled.path(), Some(with), quiet(None, None), &device).unwrap();
+    let log = std::fs::read_to_string(distilled.path().join("log.jsonl")).unwrap();
+    assert!(
+        log.contains("\"distill\":"),
+        "the log has no distillation term"
+    );
+
+    let inner = Device::flex();
+    let set = DataSet::load(
+        &corpus.path().join("train.tsv"),
+        &common::tiny_model(),
+        None,
+        &indicatif::ProgressBar::hidden(),
+    )
+    .unwrap();
+    let idx: Vec<usize> = (0..set.utterances.len()).collect();
+    let batch = Batch::new(&set, &idx, &inner);
+    let (_, t) = import(&teacher.path().join("final"), &inner).unwrap();
+    let teacher_logits = t.forward(batch.features.clone(), &batch.lengths);
+    let kl = |dir: &std::path::Path| -> f32 {
+        let (_, s) = import(&dir.join("final"), &inner).unwrap();
+        let logits = s.forward(batch.features.clone(), &batch.lengths);
+        distill_loss(logits, teacher_logits.clone(), &batch.lengths, 1.0)
+            .mean()
+            .into_scalar::<f32>()
+    };
+    let (kl_plain, kl_distilled) = (kl(plain.path()), kl(distilled.path()));
+    eprintln!("KL to the teacher: {kl_distilled} with distillation, {kl_plain} without");
+    assert!(
+        kl_distilled < 0.9 * kl_plain,
+        "distillation did not pull the student toward the teacher: KL {kl_distilled} with, {kl_plain} without"
+    );
+
+    let mut wrong = student();
+    wrong.model.features.context = 1;
+    wrong.distill = Some(Distill {
+        teacher: teacher.path().join("final"),
+        weight: 1.0,
+        temperature: 1.0,
+    });
+    let other = tempfile::tempdir().unwrap();
+    let err = train(other.path(), Some(wrong), quiet(None, None), &device)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("teacher")
+            && err.contains(&teacher.path().join("final").display().to_string()),
+        "{err}"
+    );
 }
