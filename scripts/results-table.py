@@ -4,14 +4,15 @@
 Usage:
   python3 scripts/results-table.py --manifest CORPUS/test.tsv \\
       [--zeroskip target/release/zeroskip] \\
-      [--row 'LABEL=MODEL[@golden]'] ... [--epochs 'LABEL=RUN'] ... [--json OUT.json [--merge]]
+      [--row 'LABEL=MODEL[@golden]'] ... [--epochs 'LABEL=RUN'] ... [--json OUT.json [--merge]] [--from-json IN.json] ...
 
 Each row runs `zeroskip eval --model MODEL --manifest ... --json` (float, or the bit-exact
 fixed-point `golden` backend with `@golden`; a model folder's calibration.json is used if it
 has one) and `zeroskip inspect MODEL --json` for the sparsity, and prints one Markdown table
 line: label, sparsity of the weight matrices, backend, WER, CER, utterances. `--epochs
 LABEL=RUN` adds a row for every RUN/epochs/NN model a training run kept. Progress goes to
-stderr, the table to stdout. With `--merge`, rows already in the --json file (same manifest)
+stderr, the table to stdout. `--from-json FILE` prints the rows an earlier `--json` wrote (no
+model needed), before the measured ones. With `--merge`, rows already in the --json file (same manifest)
 whose labels are not measured again are kept, in label order (numbers by value), so a run carried over several
 sessions (runs/README.md) collects every epoch's row although each machine holds only its own
 epochs' models.
@@ -32,6 +33,11 @@ def run_json(cmd):
     return json.loads(out.stdout)
 
 
+def row_line(r):
+    return (f"| {r['label']} | {100 * r['sparsity']:.2f} % | {r['backend']} | {100 * r['wer']:.2f} % "
+            f"| {100 * r['cer']:.2f} % | {r['utterances']} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--manifest", required=True)
@@ -40,10 +46,22 @@ def main():
     ap.add_argument("--epochs", action="append", default=[], help="LABEL=RUN: one row per RUN/epochs/NN")
     ap.add_argument("--json", help="also write every row's numbers here")
     ap.add_argument("--merge", action="store_true", help="keep the --json file's other rows")
+    ap.add_argument("--from-json", action="append", default=[],
+                    help="print the rows of an earlier --json file (same manifest) before the measured ones")
     args = ap.parse_args()
     if args.merge and not args.json:
         sys.exit("--merge needs --json FILE")
-    if not os.path.exists(args.zeroskip):
+    saved = []
+    for path in args.from_json:
+        try:
+            with open(path) as f:
+                doc = json.load(f)
+        except (OSError, json.JSONDecodeError) as e:
+            sys.exit(f"--from-json {path}: {e}")
+        if doc.get("manifest") != args.manifest:
+            sys.exit(f"--from-json {path}: rows on {doc.get('manifest')}, not {args.manifest}")
+        saved += doc["rows"]
+    if (args.row or args.epochs) and not os.path.exists(args.zeroskip):
         sys.exit(f"{args.zeroskip} not found: build it with `cargo build --release`, or pass --zeroskip")
 
     rows = []
@@ -65,6 +83,8 @@ def main():
 
     print("| model | zeros | backend | WER | CER | utterances |")
     print("| --- | --- | --- | --- | --- | --- |")
+    for r in saved:
+        print(row_line(r))
     results = []
     for i, (label, model, backend) in enumerate(rows):
         print(f"[{i + 1}/{len(rows)}] {label}: {model} ({backend})", file=sys.stderr)
@@ -74,8 +94,7 @@ def main():
         r = {"label": label, "model": model, "backend": backend, "sparsity": info["sparsity"],
              "wer": ev["wer"], "cer": ev["cer"], "utterances": ev["utterances"], "failed": ev["failed"]}
         results.append(r)
-        print(f"| {label} | {100 * r['sparsity']:.2f} % | {backend} | {100 * r['wer']:.2f} % "
-              f"| {100 * r['cer']:.2f} % | {r['utterances']} |", flush=True)
+        print(row_line(r), flush=True)
     if args.json:
         if args.merge and os.path.exists(args.json):
             with open(args.json) as f:
