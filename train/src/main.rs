@@ -262,6 +262,9 @@ enum ScopeArg {
     /// One threshold over all matrices sets each matrix's share; equal non-zeros per PE within
     /// a matrix.
     GlobalBalanced,
+    /// As global-balanced, with the threshold over LAMP scores (scale-free across matrices;
+    /// no matrix is emptied).
+    LampBalanced,
 }
 
 impl ScopeArg {
@@ -274,6 +277,9 @@ impl ScopeArg {
                 pes: pes.unwrap_or(zeroskip_arch::HwConfig::default().pes),
             },
             ScopeArg::GlobalBalanced => Scope::GlobalBalanced {
+                pes: pes.unwrap_or(zeroskip_arch::HwConfig::default().pes),
+            },
+            ScopeArg::LampBalanced => Scope::LampBalanced {
                 pes: pes.unwrap_or(zeroskip_arch::HwConfig::default().pes),
             },
         }

@@ -297,7 +297,11 @@ fn a_branched_gradual_run_equals_one_started_from_scratch() {
         zeroskip_train::train::import(&branched.path().join("final"), &Device::flex()).unwrap();
     let (_, ws) =
         zeroskip_train::train::import(&straight.path().join("final"), &Device::flex()).unwrap();
-    assert!(zeroskip_train::prune::sparsity(&wb) >= 0.9);
+    assert!(
+        zeroskip_train::prune::sparsity(&wb) >= 0.9,
+        "{}",
+        zeroskip_train::prune::sparsity(&wb)
+    );
     let (mb, ms) = (
         zeroskip_train::prune::matrices(&wb),
         zeroskip_train::prune::matrices(&ws),
@@ -595,5 +599,90 @@ fn distillation_pulls_the_student_toward_the_teacher() {
         err.contains("teacher")
             && err.contains(&teacher.path().join("final").display().to_string()),
         "{err}"
+    );
+}
+
+#[test]
+fn lamp_scores_are_a_weights_square_over_the_squares_at_least_as_large() {
+    let s = zeroskip_train::prune::lamp_scores(&[1.0, -2.0, 0.5, 2.0]);
+    let want = [1.0 / 9.0, 4.0 / 8.0, 0.25 / 9.25, 1.0];
+    for (got, want) in s.iter().zip(want) {
+        assert!((got - want).abs() < 1e-6, "{s:?}");
+    }
+}
+
+/// LAMP shares are scale-free: shrinking the output layer's weights 128-fold (as they
+/// are, relative to the others, early in training) leaves its mask as it was, where raw
+/// magnitudes empty it; PEs stay balanced within each matrix.
+#[test]
+fn lamp_balanced_masks_do_not_depend_on_a_matrix_scale_and_keep_every_matrix() {
+    let corpus = tempfile::tempdir().unwrap();
+    let cfg = config(corpus.path(), 1);
+    let device = Device::flex();
+    let model = zeroskip_train::model::DeepSpeech::init(&cfg.model, cfg.seed, &device);
+    let mut w = model.to_host();
+    // A power of two: the scaled weights are exact, so the scores are bit for bit the same.
+    w.out.weight.mapv_inplace(|x| x / 128.0);
+    let shrunk = zeroskip_train::model::DeepSpeech::from_host(&cfg.model, &w, &device);
+    let pes = 4;
+    let out = zeroskip_train::model::MATRIX_NAMES
+        .iter()
+        .position(|n| n.starts_with("out"))
+        .unwrap();
+    let kept = |m: &Masks, k: usize| m.keep[k].bytes().filter(|&b| b == b'1').count();
+    let lamp = Masks::magnitude(&model, 0.8, Scope::LampBalanced { pes });
+    let lamp_shrunk = Masks::magnitude(&shrunk, 0.8, Scope::LampBalanced { pes });
+    assert_eq!(lamp.keep, lamp_shrunk.keep);
+    let global_shrunk = Masks::magnitude(&shrunk, 0.8, Scope::GlobalBalanced { pes });
+    assert_eq!(
+        kept(&global_shrunk, out),
+        0,
+        "raw magnitudes should empty the shrunk layer"
+    );
+    assert!(kept(&lamp_shrunk, out) > 0);
+    assert!((lamp.sparsity() - 0.8).abs() < 0.05, "{}", lamp.sparsity());
+    for (k, (rows, cols, _)) in zeroskip_train::prune::matrices(&model).iter().enumerate() {
+        assert!(kept(&lamp, k) > 0, "{} emptied", lamp.names[k]);
+        let mut per_pe = vec![0usize; pes];
+        for row in 0..*rows {
+            per_pe[zeroskip_train::prune::pe_of_row(k, *rows, row, pes)] += lamp.keep[k]
+                [row * cols..(row + 1) * cols]
+                .bytes()
+                .filter(|&b| b == b'1')
+                .count();
+        }
+        let used: Vec<usize> = per_pe.iter().copied().filter(|&n| n > 0).collect();
+        assert!(used.windows(2).all(|w| w[0] == w[1]), "{per_pe:?}");
+    }
+}
+
+/// Gradual pruning feeds each round's masked model into the next. The 29-row output layer is
+/// dealt unevenly to 16 PEs; it must keep about its global share through the rounds, not shrink
+/// by the ratio of its smallest PE share to its average one at every round.
+#[test]
+fn repeated_global_balanced_rounds_keep_an_uneven_matrix_at_its_share() {
+    let corpus = tempfile::tempdir().unwrap();
+    let cfg = config(corpus.path(), 1);
+    let device = Device::flex();
+    let mut model = zeroskip_train::model::DeepSpeech::init(&cfg.model, cfg.seed, &device);
+    let out = zeroskip_train::model::MATRIX_NAMES
+        .iter()
+        .position(|n| n.starts_with("out"))
+        .unwrap();
+    let kept = |m: &Masks| m.keep[out].bytes().filter(|&b| b == b'1').count();
+    let once = Masks::magnitude(&model, 0.8, Scope::GlobalBalanced { pes: 16 });
+    let mut last = None;
+    for s in [0.0, 0.2, 0.4, 0.6, 0.7, 0.8] {
+        let m = Masks::magnitude(&model, s, Scope::GlobalBalanced { pes: 16 });
+        model = m.apply(model);
+        last = Some(m);
+    }
+    let last = last.unwrap();
+    assert!((last.sparsity() - 0.8).abs() < 0.02, "{}", last.sparsity());
+    assert!(
+        kept(&last) * 10 >= kept(&once) * 7,
+        "the output layer shrank over the rounds: {} kept, {} in one round",
+        kept(&last),
+        kept(&once)
     );
 }
