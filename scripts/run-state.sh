@@ -15,6 +15,10 @@ set -euo pipefail
 die() { echo "run-state: $*" >&2; exit 1; }
 usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-1}"; }
 
+step_of() { # STATE_JSON: the step a checkpoint was taken at
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["step"])' "$1" || die "$1: no step"
+}
+
 pack() { # DIR ARCHIVE: the files of DIR (no subfolders) into a reproducible .tar.gz
   local dir=$1 out=$2
   (cd "$dir" && find . -maxdepth 1 -type f -printf '%P\n' | LC_ALL=C sort) |
@@ -30,8 +34,7 @@ save() {
   [ -f "$ckpt/state.json" ] || ckpt="$run/checkpoint.old"
   [ -f "$ckpt/state.json" ] || die "$run has no checkpoint (neither checkpoint/ nor checkpoint.old/ holds state.json)"
   local step
-  step=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["step"])' "$ckpt/state.json") ||
-    die "$ckpt/state.json: no step"
+  step=$(step_of "$ckpt/state.json")
   mkdir -p "$dest"
   cp "$run/config.json" "$dest/config.json"
   if [ -f "$run/log.jsonl" ]; then
@@ -77,7 +80,7 @@ restore() {
   fi
   cp "$src/config.json" "$run/config.json"
   [ -f "$src/log.jsonl" ] && cp "$src/log.jsonl" "$run/log.jsonl"
-  echo "run-state: restored $src into $run (step $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["step"])' "$run/checkpoint/state.json"))"
+  echo "run-state: restored $src into $run (step $(step_of "$run/checkpoint/state.json"))"
 }
 
 case "${1:-}" in

@@ -270,18 +270,13 @@ enum ScopeArg {
 impl ScopeArg {
     /// The library's scope; `pes` (for `balanced`) defaults to the hardware's.
     fn scope(self, pes: Option<usize>) -> Scope {
+        let pes = pes.unwrap_or(zeroskip_arch::HwConfig::default().pes);
         match self {
             ScopeArg::PerLayer => Scope::PerLayer,
             ScopeArg::Global => Scope::Global,
-            ScopeArg::Balanced => Scope::Balanced {
-                pes: pes.unwrap_or(zeroskip_arch::HwConfig::default().pes),
-            },
-            ScopeArg::GlobalBalanced => Scope::GlobalBalanced {
-                pes: pes.unwrap_or(zeroskip_arch::HwConfig::default().pes),
-            },
-            ScopeArg::LampBalanced => Scope::LampBalanced {
-                pes: pes.unwrap_or(zeroskip_arch::HwConfig::default().pes),
-            },
+            ScopeArg::Balanced => Scope::Balanced { pes },
+            ScopeArg::GlobalBalanced => Scope::GlobalBalanced { pes },
+            ScopeArg::LampBalanced => Scope::LampBalanced { pes },
         }
     }
 }

@@ -37,6 +37,34 @@ fn quiet(stop_at_step: Option<usize>, masks: Option<Masks>) -> Session {
     }
 }
 
+/// `cfg` with Zhu & Gupta's schedule, PE-balanced for 2 PEs, from 0 to `target` over `rounds`
+/// mask updates one step apart from step `start`.
+fn gradual(mut cfg: TrainConfig, target: f64, start: usize, rounds: usize) -> TrainConfig {
+    cfg.gradual = Some(zeroskip_train::train::Gradual {
+        scope: Scope::Balanced { pes: 2 },
+        initial: 0.0,
+        target,
+        start,
+        rounds,
+        every: 1,
+    });
+    cfg
+}
+
+/// Weights `masks` keeps in each PE's share of matrix `k` (`rows` × `cols`), for `pes` PEs.
+fn kept_per_pe(masks: &Masks, k: usize, rows: usize, cols: usize, pes: usize) -> Vec<usize> {
+    let keep = masks.keep[k].as_bytes();
+    let mut per_pe = vec![0usize; pes];
+    for row in 0..rows {
+        per_pe[zeroskip_train::prune::pe_of_row(k, rows, row, pes)] += keep
+            [row * cols..(row + 1) * cols]
+            .iter()
+            .filter(|&&b| b == b'1')
+            .count();
+    }
+    per_pe
+}
+
 #[test]
 fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
     let corpus = tempfile::tempdir().unwrap();
@@ -252,17 +280,7 @@ fn a_branched_gradual_run_equals_one_started_from_scratch() {
     let corpus = tempfile::tempdir().unwrap();
     common::tiny_corpus(corpus.path(), 16, 3);
     let device = Device::flex().autodiff();
-    let gradual = |mut cfg: TrainConfig| {
-        cfg.gradual = Some(zeroskip_train::train::Gradual {
-            scope: Scope::Balanced { pes: 2 },
-            initial: 0.0,
-            target: 0.9,
-            start: 4,
-            rounds: 2,
-            every: 1,
-        });
-        cfg
-    };
+    let gradual = |cfg: TrainConfig| gradual(cfg, 0.9, 4, 2);
     let (dense, branched, straight) = (
         tempfile::tempdir().unwrap(),
         tempfile::tempdir().unwrap(),
@@ -349,14 +367,7 @@ fn global_balanced_masks_share_one_threshold_across_matrices_and_balance_pes_wit
     let mut densities = Vec::new();
     for (k, (rows, cols, _)) in mats.iter().enumerate() {
         let keep = masks.keep[k].as_bytes();
-        let mut per_pe = vec![0usize; pes];
-        for row in 0..*rows {
-            let kept = keep[row * cols..(row + 1) * cols]
-                .iter()
-                .filter(|&&b| b == b'1')
-                .count();
-            per_pe[zeroskip_train::prune::pe_of_row(k, *rows, row, pes)] += kept;
-        }
+        let per_pe = kept_per_pe(&masks, k, *rows, *cols, pes);
         let used: Vec<usize> = per_pe.iter().copied().filter(|&n| n > 0).collect();
         assert!(
             used.windows(2).all(|w| w[0] == w[1]),
@@ -390,18 +401,7 @@ fn a_run_saved_and_restored_by_run_state_sh_resumes_like_the_uninterrupted_one()
     let corpus = tempfile::tempdir().unwrap();
     common::tiny_corpus(corpus.path(), 16, 3);
     let device = Device::flex().autodiff();
-    let gradual = || {
-        let mut cfg = config(corpus.path(), 2);
-        cfg.gradual = Some(zeroskip_train::train::Gradual {
-            scope: Scope::Balanced { pes: 2 },
-            initial: 0.0,
-            target: 0.8,
-            start: 1,
-            rounds: 3,
-            every: 1,
-        });
-        cfg
-    };
+    let gradual = || gradual(config(corpus.path(), 2), 0.8, 1, 3);
     let (straight, first, saved, restored) = (
         tempfile::tempdir().unwrap(),
         tempfile::tempdir().unwrap(),
@@ -643,14 +643,7 @@ fn lamp_balanced_masks_do_not_depend_on_a_matrix_scale_and_keep_every_matrix() {
     assert!((lamp.sparsity() - 0.8).abs() < 0.05, "{}", lamp.sparsity());
     for (k, (rows, cols, _)) in zeroskip_train::prune::matrices(&model).iter().enumerate() {
         assert!(kept(&lamp, k) > 0, "{} emptied", lamp.names[k]);
-        let mut per_pe = vec![0usize; pes];
-        for row in 0..*rows {
-            per_pe[zeroskip_train::prune::pe_of_row(k, *rows, row, pes)] += lamp.keep[k]
-                [row * cols..(row + 1) * cols]
-                .bytes()
-                .filter(|&b| b == b'1')
-                .count();
-        }
+        let per_pe = kept_per_pe(&lamp, k, *rows, *cols, pes);
         let used: Vec<usize> = per_pe.iter().copied().filter(|&n| n > 0).collect();
         assert!(used.windows(2).all(|w| w[0] == w[1]), "{per_pe:?}");
     }
