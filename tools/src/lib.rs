@@ -68,6 +68,26 @@ pub const FESTIVAL: Tool = Tool {
     install_hint: "install it with `apt-get install festival festvox-kdlpc16k festvox-kallpc16k festvox-us-slt-hts` (or `bash scripts/install-deps.sh`)",
 };
 
+/// RHVoice's `RHVoice-test`, a speech synthesiser for the corpus's optional `--more-voices`
+/// utterances (Debian's `contrib` section; it prints no version number).
+pub const RHVOICE: Tool = Tool {
+    name: "RHVoice-test",
+    env: "ZEROSKIP_RHVOICE",
+    version_args: &["--version"],
+    min_version: (0, 0),
+    install_hint: "install it with `apt-get install rhvoice rhvoice-english` from Debian's contrib section (or `bash scripts/install-deps.sh --more-voices`, which enables it)",
+};
+
+/// SVOX Pico's `pico2wave`, a speech synthesiser for the corpus's optional `--more-voices`
+/// utterances (Debian's `non-free` section; it prints no version number).
+pub const PICO: Tool = Tool {
+    name: "pico2wave",
+    env: "ZEROSKIP_PICO",
+    version_args: &["--usage"],
+    min_version: (0, 0),
+    install_hint: "install it with `apt-get install libttspico-utils` from Debian's non-free section (or `bash scripts/install-deps.sh --more-voices`, which enables it)",
+};
+
 /// sox, which resamples and mixes the corpus audio.
 pub const SOX: Tool = Tool {
     name: "sox",
@@ -235,7 +255,7 @@ mod tests {
 
     #[test]
     fn installed_tools_are_found() {
-        // The test command installs both; a missing one is a failure, not a skip.
+        // The test command installs them all; a missing one is a failure, not a skip.
         for t in [VERILATOR, YOSYS, ESPEAK, FLITE, FESTIVAL, SOX] {
             let f = t.find().unwrap_or_else(|e| panic!("{e}"));
             assert!(
@@ -244,6 +264,11 @@ mod tests {
                 t.name,
                 f.version_line
             );
+        }
+        // these two print no version number: found is all that can be asked
+        for t in [RHVOICE, PICO] {
+            let f = t.find().unwrap_or_else(|e| panic!("{e}"));
+            assert!(f.path.is_file(), "{} at {}", t.name, f.path.display());
         }
     }
 }

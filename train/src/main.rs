@@ -54,6 +54,12 @@ enum Command {
         /// corpus with fewer is extended: only the new utterances are synthesised.
         #[arg(long, default_value_t = 0)]
         festival: usize,
+        /// More training utterances after the festival ones, spoken by 13 voices made from
+        /// recordings (RHVoice, MBROLA, SVOX Pico, festival; Debian's contrib and non-free
+        /// sections, installed by `bash scripts/install-deps.sh`); 0 leaves the corpus as it is
+        /// without. A folder holding the same corpus with fewer is extended.
+        #[arg(long, default_value_t = 0)]
+        more_voices: usize,
     },
     /// Print every word the sentence grammar can produce (docs/CORPUS.md lists them).
     Vocab,
@@ -318,6 +324,7 @@ fn main() -> Result<()> {
             seed,
             jobs,
             festival,
+            more_voices,
         } => {
             if !(1..=2).contains(&jobs) {
                 bail!("--jobs {jobs}: use 1 or 2 (synthesis shares the machine with training and builds)");
@@ -328,8 +335,12 @@ fn main() -> Result<()> {
                 test: test.unwrap_or((utterances / 10).max(1)),
             };
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let pb = bar((counts.total() + festival) as u64, "corpus");
-            let report = corpus::generate_with_festival(&out, counts, seed, festival, jobs, &pb)
+            let extras = corpus::plan::Extras {
+                festival,
+                more_voices,
+            };
+            let pb = bar((counts.total() + festival + more_voices) as u64, "corpus");
+            let report = corpus::generate_with_extras(&out, counts, seed, extras, jobs, &pb)
                 .with_context(|| format!("generating the corpus in {}", out.display()))?;
             pb.finish();
             eprintln!(

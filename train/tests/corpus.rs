@@ -1,16 +1,18 @@
 //! The corpus end to end (synthesis included): determinism, splits, alphabet, resume, and the
-//! festival utterances appended to a corpus.
+//! festival and more-voices utterances appended to a corpus.
 
 mod common;
 
 use indicatif::ProgressBar;
 use std::collections::HashSet;
 use std::path::Path;
+use zeroskip_train::corpus::plan::Extras;
 use zeroskip_train::corpus::plan::{Counts, Effects, Utterance};
 use zeroskip_train::corpus::synth::{Synthesizers, SAMPLE_RATE};
-use zeroskip_train::corpus::voices::{Engine, FESTIVAL_SPEAKERS};
+use zeroskip_train::corpus::voices::{Engine, FESTIVAL_SPEAKERS, MORE_SPEAKERS};
 use zeroskip_train::corpus::{
-    generate_with_festival, manifest, read_utterances, voices::Split, GenerateReport,
+    generate_with_extras, generate_with_festival, manifest, read_utterances, voices::Split,
+    GenerateReport,
 };
 
 /// Synthesises a small corpus (4 validation and 4 test utterances) with `festival` festival
@@ -373,6 +375,27 @@ fn median_f0(samples: &[i16]) -> f32 {
     f0s[f0s.len() / 2]
 }
 
+/// A clean training utterance of one sentence by `voice` at `rate` and `pitch`.
+fn timer_utterance(engine: Engine, voice: &str, rate: f32, pitch: f32) -> Utterance {
+    Utterance {
+        id: format!("{voice}-{rate}-{pitch}"),
+        split: Split::Train,
+        text: "set a timer for twelve minutes for the pasta".into(),
+        engine,
+        voice: voice.into(),
+        accent: String::new(),
+        rate,
+        pitch,
+        level_db: -6.0,
+        snr_db: None,
+        lead_ms: 30,
+        trail_ms: 30,
+        seed: 1,
+        word_gap: 0,
+        effects: Effects::default(),
+    }
+}
+
 #[test]
 fn festival_speed_and_pitch_change_the_voice() {
     let synths = Synthesizers::find()
@@ -380,23 +403,7 @@ fn festival_speed_and_pitch_change_the_voice() {
         .expect("festival and its voices are installed (scripts/install-deps.sh)");
     let scratch = tempfile::tempdir().unwrap();
     let say = |voice: &str, rate: f32, pitch: f32| {
-        let utt = Utterance {
-            id: format!("{voice}-{rate}-{pitch}"),
-            split: Split::Train,
-            text: "set a timer for twelve minutes for the pasta".into(),
-            engine: Engine::Festival,
-            voice: voice.into(),
-            accent: String::new(),
-            rate,
-            pitch,
-            level_db: -6.0,
-            snr_db: None,
-            lead_ms: 30,
-            trail_ms: 30,
-            seed: 1,
-            word_gap: 0,
-            effects: Effects::default(),
-        };
+        let utt = timer_utterance(Engine::Festival, voice, rate, pitch);
         synths.render(&utt, &scratch.path().join("w")).unwrap()
     };
     for voice in ["ked_diphone", "kal_diphone"] {
@@ -419,4 +426,114 @@ fn festival_speed_and_pitch_change_the_voice() {
     }
     let slt = median_f0(&say("cmu_us_slt_arctic_hts", 1.0, 0.0));
     assert!((150.0..210.0).contains(&slt), "slt's own F0 is {slt} Hz");
+}
+
+#[test]
+fn more_voices_utterances_extend_a_festival_corpus_to_what_one_run_makes() {
+    let (copy, fresh) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let counts = Counts {
+        train: 6,
+        valid: 4,
+        test: 4,
+    };
+    let make = |dir: &Path, more_voices| {
+        let extras = Extras {
+            festival: 2,
+            more_voices,
+        };
+        generate_with_extras(dir, counts, 9, extras, 2, &ProgressBar::hidden()).expect(
+            "the synthesisers and voices of scripts/install-deps.sh are installed (RHVoice, MBROLA, Pico included)",
+        )
+    };
+    festival_corpus(copy.path(), 6, 9, 2);
+    let report = make(copy.path(), 10);
+    assert_eq!((report.made, report.kept), (10, 16));
+    make(fresh.path(), 10);
+    assert!(
+        all_files(copy.path()) == all_files(fresh.path()),
+        "the extended corpus differs from one made with 10 more-voices utterances at once"
+    );
+    let spec = read(copy.path(), "corpus.json");
+    assert!(
+        spec.contains("\"more_voices\": 10") && spec.contains("rhvoice:bdl"),
+        "{spec}"
+    );
+    let utts = read_utterances(copy.path()).unwrap();
+    let more = &utts[utts.len() - 10..];
+    for (i, u) in more.iter().enumerate() {
+        assert_eq!(u.id, format!("train-{:06}", 8 + i));
+        assert!(MORE_SPEAKERS
+            .iter()
+            .any(|s| (s.engine, s.name) == (u.engine, u.voice.as_str())));
+        let samples: Vec<i16> = hound::WavReader::open(copy.path().join(u.wav_path()))
+            .unwrap()
+            .into_samples()
+            .map(|s| s.unwrap())
+            .collect();
+        assert!(
+            samples.len() > SAMPLE_RATE as usize,
+            "{} ({:?} {}) lasts only {} samples",
+            u.id,
+            u.engine,
+            u.voice,
+            samples.len()
+        );
+    }
+    // fewer than there are: refused, naming both
+    let err = generate_with_extras(
+        copy.path(),
+        counts,
+        9,
+        Extras {
+            festival: 2,
+            more_voices: 3,
+        },
+        1,
+        &ProgressBar::hidden(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("+ 10 more-voices") && err.contains("+ 3 more-voices"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_more_voice_speaks_and_follows_its_speed_and_pitch() {
+    let scratch = tempfile::tempdir().unwrap();
+    // renders a word with each of the 13 voices, or names the missing one
+    let synths = Synthesizers::find()
+        .and_then(|s| s.with_more_voices(scratch.path()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let say = |engine: Engine, voice: &str, rate: f32, pitch: f32| {
+        let utt = timer_utterance(engine, voice, rate, pitch);
+        synths.render(&utt, &scratch.path().join("w")).unwrap()
+    };
+    // (engine, voice, slow and fast rate, low and high pitch at the default speed)
+    let cases = [
+        (Engine::Rhvoice, "bdl", (1.25, 0.8), (85.0, 115.0), 1.0),
+        (Engine::Pico, "en-US", (1.25, 0.8), (85.0, 115.0), 1.0),
+        (Engine::Mbrola, "us2", (130.0, 210.0), (20.0, 80.0), 175.0),
+    ];
+    for (engine, voice, (slow, fast), (low, high), rate) in cases {
+        let (s, f) = (
+            say(engine, voice, slow, 100.0),
+            say(engine, voice, fast, 100.0),
+        );
+        assert!(
+            s.len() as f32 > 1.3 * f.len() as f32,
+            "{engine:?} {voice}: rate {slow} gives {} samples, {fast} {}",
+            s.len(),
+            f.len()
+        );
+        let (f_low, f_high) = (
+            median_f0(&say(engine, voice, rate, low)),
+            median_f0(&say(engine, voice, rate, high)),
+        );
+        assert!(
+            f_high > 1.12 * f_low,
+            "{engine:?} {voice}: F0 {f_low} Hz at pitch {low}, {f_high} Hz at {high}"
+        );
+    }
 }

@@ -1,10 +1,11 @@
 //! The synthetic speech corpus: sentences from a voice-assistant grammar ([`sentences`]),
 //! spoken by espeak-ng and flite voices ([`voices`], [`synth`]) with varied speed, pitch, level
 //! and noise, as 16 kHz mono WAVs with one manifest per split ([`manifest`]); optionally
-//! followed by more training utterances spoken by festival voices (`--festival N`). The whole
+//! followed by more training utterances spoken by festival voices (`--festival N`) and by the
+//! voices of Debian's contrib and non-free sections (`--more-voices N`). The whole
 //! corpus is a function of its seed and counts ([`plan`]); `generate` makes what is missing, so
 //! an interrupted run resumes where it stopped, and a corpus is extended by asking for more
-//! festival utterances in its folder.
+//! festival or more-voices utterances in its folder.
 //!
 //! Layout of a corpus folder:
 //! - `corpus.json`: seed, counts, festival utterances (when any), generator version and the
@@ -22,15 +23,17 @@ pub mod synth;
 pub mod voices;
 
 use indicatif::ProgressBar;
-use plan::{Counts, Utterance};
+use plan::{Counts, Extras, Utterance};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use thiserror::Error;
-use voices::{speakers, Split, FESTIVAL_SPEAKERS};
+use voices::{speakers, Split, FESTIVAL_SPEAKERS, MORE_SPEAKERS};
 
-/// Bumped whenever the grammar, the voices or the synthesis change what a seed produces.
+/// Bumped whenever the grammar, the voices or the synthesis change what a seed produces (the
+/// optional festival and more-voices utterances were added without a bump: without them, a
+/// seed produces what it did).
 pub const GENERATOR_VERSION: u32 = 3;
 
 /// Why a corpus cannot be made or read.
@@ -47,6 +50,18 @@ pub enum CorpusError {
         /// Its Debian package.
         package: &'static str,
         /// What text2wave printed.
+        said: String,
+    },
+    /// A voice of the `--more-voices` utterances does not speak.
+    #[error("{engine} voice {voice} does not speak ({said}): install it with `apt-get install {package}` (or `bash scripts/install-deps.sh`, which enables Debian's contrib and non-free sections for it)")]
+    MissingVoice {
+        /// The program.
+        engine: &'static str,
+        /// The voice.
+        voice: &'static str,
+        /// Its Debian package.
+        package: &'static str,
+        /// What went wrong when it was asked to speak.
         said: String,
     },
     /// A program could not be started.
@@ -143,10 +158,14 @@ pub struct CorpusSpec {
     /// written when 0, so a corpus without them has the `corpus.json` of generator version 3.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub festival: usize,
+    /// Training utterances spoken by the voices of [`MORE_SPEAKERS`], after the festival ones;
+    /// not written when 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub more_voices: usize,
     /// Sample rate of every WAV.
     pub sample_rate: u32,
     /// Speakers of each split, `engine:name` (the festival voices among the training speakers
-    /// when `festival` > 0).
+    /// when `festival` > 0, then those of [`MORE_SPEAKERS`] when `more_voices` > 0).
     pub speakers: Vec<(Split, Vec<String>)>,
 }
 
@@ -155,26 +174,31 @@ fn is_zero(n: &usize) -> bool {
 }
 
 impl CorpusSpec {
-    /// The spec of a corpus made now with this seed and counts and `festival` festival
-    /// utterances.
-    pub fn new(seed: u64, counts: Counts, festival: usize) -> Self {
+    /// The spec of a corpus made now with this seed and counts and these optional utterances.
+    pub fn new(seed: u64, counts: Counts, extras: Extras) -> Self {
+        let train = |n: usize, voices| if n > 0 { voices } else { &[][..] };
         CorpusSpec {
             generator_version: GENERATOR_VERSION,
             seed,
             counts,
-            festival,
+            festival: extras.festival,
+            more_voices: extras.more_voices,
             sample_rate: synth::SAMPLE_RATE,
             speakers: Split::ALL
                 .iter()
                 .map(|s| {
-                    let extra = if *s == Split::Train && festival > 0 {
-                        FESTIVAL_SPEAKERS
+                    let (festival, more) = if *s == Split::Train {
+                        (
+                            train(extras.festival, FESTIVAL_SPEAKERS),
+                            train(extras.more_voices, MORE_SPEAKERS),
+                        )
                     } else {
-                        &[]
+                        (&[][..], &[][..])
                     };
                     let names = speakers(*s)
                         .iter()
-                        .chain(extra)
+                        .chain(festival)
+                        .chain(more)
                         .map(|v| {
                             format!(
                                 "{}:{}",
@@ -204,8 +228,8 @@ pub struct GenerateReport {
 
 /// Makes (or completes) the corpus in `out`: plan, `corpus.json`, every missing WAV with `jobs`
 /// synthesis workers (each runs one program at a time), then the manifests and
-/// `utterances.jsonl`. `progress` counts utterances. The corpus without festival utterances:
-/// [`generate_with_festival`] with 0.
+/// `utterances.jsonl`. `progress` counts utterances. The corpus without optional utterances:
+/// [`generate_with_extras`] with none.
 pub fn generate(
     out: &Path,
     counts: Counts,
@@ -213,20 +237,38 @@ pub fn generate(
     jobs: usize,
     progress: &ProgressBar,
 ) -> Result<GenerateReport, CorpusError> {
-    generate_with_festival(out, counts, seed, 0, jobs, progress)
+    generate_with_extras(out, counts, seed, Extras::default(), jobs, progress)
 }
 
 /// [`generate`], with `festival` more training utterances spoken by festival voices after the
-/// others ([`plan::plan_with_festival`]). A folder holding the same corpus with fewer festival
-/// utterances (none included) is extended: its WAVs are kept, only the new ones are made, and
-/// its manifests, `utterances.jsonl` and `corpus.json` are replaced (through new files, so a
-/// folder copied with hard links, `cp -al`, leaves the original untouched). A folder with more
-/// festival utterances is refused like any other corpus.
+/// others ([`generate_with_extras`] without more-voices utterances).
 pub fn generate_with_festival(
     out: &Path,
     counts: Counts,
     seed: u64,
     festival: usize,
+    jobs: usize,
+    progress: &ProgressBar,
+) -> Result<GenerateReport, CorpusError> {
+    let extras = Extras {
+        festival,
+        more_voices: 0,
+    };
+    generate_with_extras(out, counts, seed, extras, jobs, progress)
+}
+
+/// [`generate`], with the optional training utterances of `extras` after the others
+/// ([`plan::plan_with_extras`]). A folder holding a prefix of this corpus is extended: the same
+/// corpus with fewer festival utterances and no more-voices ones, or with the same festival
+/// utterances and fewer more-voices ones. Its WAVs are kept, only the new ones are made, and
+/// its manifests, `utterances.jsonl` and `corpus.json` are replaced (through new files, so a
+/// folder copied with hard links, `cp -al`, leaves the original untouched). Any other corpus
+/// in the folder, one with more optional utterances included, is refused.
+pub fn generate_with_extras(
+    out: &Path,
+    counts: Counts,
+    seed: u64,
+    extras: Extras,
     jobs: usize,
     progress: &ProgressBar,
 ) -> Result<GenerateReport, CorpusError> {
@@ -237,7 +279,7 @@ pub fn generate_with_festival(
         let path = path.to_path_buf();
         move |source| CorpusError::Io { path, source }
     };
-    let spec = CorpusSpec::new(seed, counts, festival);
+    let spec = CorpusSpec::new(seed, counts, extras);
     let spec_path = out.join("corpus.json");
     if spec_path.exists() {
         let text = std::fs::read_to_string(&spec_path).map_err(io(&spec_path))?;
@@ -246,9 +288,15 @@ pub fn generate_with_festival(
                 path: spec_path.clone(),
                 source,
             })?;
-        // the same corpus, or the same with fewer festival utterances: a prefix of this plan
-        let extends = existing.festival < festival
-            && existing == CorpusSpec::new(seed, counts, existing.festival);
+        // the same corpus, or a prefix of this plan: fewer festival utterances and no
+        // more-voices ones, or the same festival utterances and fewer more-voices ones
+        let had = Extras {
+            festival: existing.festival,
+            more_voices: existing.more_voices,
+        };
+        let prefix = (had.festival < extras.festival && had.more_voices == 0)
+            || (had.festival == extras.festival && had.more_voices < extras.more_voices);
+        let extends = prefix && existing == CorpusSpec::new(seed, counts, had);
         if existing != spec && !extends {
             return Err(CorpusError::Mismatch {
                 path: spec_path,
@@ -257,16 +305,18 @@ pub fn generate_with_festival(
             });
         }
     }
+    let scratch = out.join("tmp");
     let mut synths = synth::Synthesizers::find()?;
-    if festival > 0 {
+    if extras.more_voices > 0 {
+        synths = synths.with_more_voices(&scratch)?;
+    } else if extras.festival > 0 {
         synths = synths.with_festival()?;
     }
-    let utterances = plan::plan_with_festival(counts, seed, festival)?;
+    let utterances = plan::plan_with_extras(counts, seed, extras)?;
     for split in Split::ALL {
         let dir = out.join("wav").join(split.name());
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     }
-    let scratch = out.join("tmp");
     std::fs::create_dir_all(&scratch).map_err(io(&scratch))?;
     write_atomic(
         &spec_path,
@@ -333,11 +383,14 @@ pub fn generate_with_festival(
 }
 
 fn describe(spec: &CorpusSpec) -> String {
-    let festival = if spec.festival > 0 {
+    let mut festival = if spec.festival > 0 {
         format!(" + {} festival", spec.festival)
     } else {
         String::new()
     };
+    if spec.more_voices > 0 {
+        festival += &format!(" + {} more-voices", spec.more_voices);
+    }
     format!(
         "generator v{}, seed {}, {} / {} / {} utterances{festival}",
         spec.generator_version, spec.seed, spec.counts.train, spec.counts.valid, spec.counts.test

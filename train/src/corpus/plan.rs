@@ -9,11 +9,13 @@
 //! The optional festival utterances (`--festival N`, [`plan_with_festival`]) come after that
 //! plan, unchanged, from random streams of their own: a plan with N festival utterances begins
 //! with the plan without them, and its first M < N festival utterances are those of a plan
-//! with M, so a corpus folder can be extended.
+//! with M, so a corpus folder can be extended. The optional `--more-voices` utterances
+//! ([`plan_with_extras`]) follow the festival utterances in the same way.
 
 use super::sentences::sentence;
 use super::voices::{
     festival_voice, speakers, Engine, Speaker, Split, ESPEAK_ACCENTS, FESTIVAL_SPEAKERS,
+    MORE_SPEAKERS,
 };
 use super::CorpusError;
 use rand::{Rng, SeedableRng};
@@ -63,11 +65,12 @@ pub struct Utterance {
     pub voice: String,
     /// espeak-ng accent (`en-us`, `en-gb-scotland` …); empty for flite and festival.
     pub accent: String,
-    /// espeak-ng words per minute, or flite's and festival's duration stretch (above 1 is
-    /// slower).
+    /// espeak-ng words per minute (also for the MBROLA voices), or flite's, festival's,
+    /// RHVoice's and Pico's duration stretch (above 1 is slower).
     pub rate: f32,
-    /// espeak-ng pitch (0–99), or flite's and festival's mean F0 target in Hz (0 for festival's
-    /// HTS voice, which keeps its own).
+    /// espeak-ng pitch (0–99, also for the MBROLA voices), flite's and festival's mean F0
+    /// target in Hz (0 for festival's HTS voice, which keeps its own), or RHVoice's and Pico's
+    /// pitch in percent of the voice's own.
     pub pitch: f32,
     /// Peak level of the speech in dBFS.
     pub level_db: f32,
@@ -79,8 +82,8 @@ pub struct Utterance {
     pub trail_ms: u32,
     /// Seed of this utterance's noise.
     pub seed: u64,
-    /// espeak-ng's pause between words (`-g`, units of 10 ms at the default speed); 0 for none
-    /// and for flite and festival (generator version 2).
+    /// espeak-ng's pause between words (`-g`, units of 10 ms at the default speed; also for the
+    /// MBROLA voices); 0 for none and for the other engines (generator version 2).
     #[serde(default)]
     pub word_gap: u32,
     /// sox effects on the synthesised speech (training utterances only; generator version 2).
@@ -245,52 +248,97 @@ pub fn plan(counts: Counts, seed: u64) -> Result<Vec<Utterance>, CorpusError> {
 /// Seeds (xor the corpus seed) of the festival utterances' sentences and voices.
 const FESTIVAL_SENTENCE_SALT: u64 = 0x6665_7374_0000_0001;
 const FESTIVAL_VOICE_SALT: u64 = 0x6665_7374_0000_0002;
+/// Seeds (xor the corpus seed) of the `--more-voices` utterances' sentences and voices.
+const MORE_SENTENCE_SALT: u64 = 0x6d6f_7265_0000_0001;
+const MORE_VOICE_SALT: u64 = 0x6d6f_7265_0000_0002;
+
+/// Optional training utterances appended after the plan of [`plan`], in this order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Extras {
+    /// Spoken by festival voices ([`FESTIVAL_SPEAKERS`]).
+    pub festival: usize,
+    /// Spoken by the voices of [`MORE_SPEAKERS`] (RHVoice, MBROLA, Pico, festival).
+    pub more_voices: usize,
+}
 
 /// The plan of [`plan`] followed by `festival` more training utterances spoken by festival
-/// voices ([`FESTIVAL_SPEAKERS`], uniformly), ids continuing the training ids
-/// (`train-024000` … after 24,000). Their sentences follow the grammar and the split rule of
-/// every training sentence and are distinct from every sentence of the plan and from each
-/// other; speed, pitch, level, noise, silence and sox effects are drawn as for a flite training
-/// utterance. `festival` = 0 gives exactly [`plan`].
+/// voices ([`plan_with_extras`] without `--more-voices` utterances).
 pub fn plan_with_festival(
     counts: Counts,
     seed: u64,
     festival: usize,
 ) -> Result<Vec<Utterance>, CorpusError> {
+    plan_with_extras(
+        counts,
+        seed,
+        Extras {
+            festival,
+            more_voices: 0,
+        },
+    )
+}
+
+/// The plan of [`plan`] followed by `extras.festival` training utterances spoken by festival
+/// voices ([`FESTIVAL_SPEAKERS`], uniformly) and then `extras.more_voices` spoken by the voices
+/// of [`MORE_SPEAKERS`] (uniformly), ids continuing the training ids (`train-024000` … after
+/// 24,000). Their sentences follow the grammar and the split rule of every training sentence
+/// and are distinct from every sentence before them and from each other; speed, pitch, level,
+/// noise, silence and sox effects are drawn as for a flite training utterance (espeak-ng's
+/// ranges for the MBROLA voices). Each group draws from random streams of its own, so no
+/// extras give exactly [`plan`], and a plan with fewer utterances of the last group is a
+/// prefix of one with more.
+pub fn plan_with_extras(
+    counts: Counts,
+    seed: u64,
+    extras: Extras,
+) -> Result<Vec<Utterance>, CorpusError> {
     let mut out = plan(counts, seed)?;
-    if festival == 0 {
+    if extras.festival == 0 && extras.more_voices == 0 {
         return Ok(out);
     }
     let mut seen: HashSet<String> = out.iter().map(|u| u.text.clone()).collect();
-    let mut sentence_rng = ChaCha8Rng::seed_from_u64(seed ^ FESTIVAL_SENTENCE_SALT);
-    let mut voice_rng = ChaCha8Rng::seed_from_u64(seed ^ FESTIVAL_VOICE_SALT);
-    let max_draws = 200 * festival + 10_000;
-    let mut draws = 0;
-    out.reserve(festival);
-    for i in 0..festival {
-        let text = loop {
-            draws += 1;
-            if draws > max_draws {
-                return Err(CorpusError::GrammarExhausted {
-                    split: "festival training",
-                    wanted: festival,
-                    got: i,
-                    draws: max_draws,
-                });
-            }
-            let text = sentence(&mut sentence_rng);
-            if split_of(&text, seed) == Split::Train && seen.insert(text.clone()) {
-                break text;
-            }
-        };
-        let speaker = FESTIVAL_SPEAKERS[voice_rng.gen_range(0..FESTIVAL_SPEAKERS.len())];
-        out.push(speak_params(
-            speaker,
-            Split::Train,
-            counts.train + i,
-            text,
-            &mut voice_rng,
-        ));
+    let groups = [
+        (
+            "festival training",
+            extras.festival,
+            FESTIVAL_SENTENCE_SALT,
+            FESTIVAL_VOICE_SALT,
+            FESTIVAL_SPEAKERS,
+        ),
+        (
+            "more-voices training",
+            extras.more_voices,
+            MORE_SENTENCE_SALT,
+            MORE_VOICE_SALT,
+            MORE_SPEAKERS,
+        ),
+    ];
+    for (label, n, sentence_salt, voice_salt, voices) in groups {
+        let mut sentence_rng = ChaCha8Rng::seed_from_u64(seed ^ sentence_salt);
+        let mut voice_rng = ChaCha8Rng::seed_from_u64(seed ^ voice_salt);
+        let max_draws = 200 * n + 10_000;
+        let mut draws = 0;
+        out.reserve(n);
+        for i in 0..n {
+            let text = loop {
+                draws += 1;
+                if draws > max_draws {
+                    return Err(CorpusError::GrammarExhausted {
+                        split: label,
+                        wanted: n,
+                        got: i,
+                        draws: max_draws,
+                    });
+                }
+                let text = sentence(&mut sentence_rng);
+                if split_of(&text, seed) == Split::Train && seen.insert(text.clone()) {
+                    break text;
+                }
+            };
+            let speaker = voices[voice_rng.gen_range(0..voices.len())];
+            let k = out.len() - counts.valid - counts.test;
+            out.push(speak_params(speaker, Split::Train, k, text, &mut voice_rng));
+        }
     }
     Ok(out)
 }
@@ -337,6 +385,16 @@ fn speak_params(
                 base * rng.gen_range(0.85f32..1.15),
             )
         }
+        Engine::Mbrola => (
+            String::new(),
+            rng.gen_range(130.0f32..210.0),
+            rng.gen_range(20.0f32..80.0),
+        ),
+        Engine::Rhvoice | Engine::Pico => (
+            String::new(),
+            rng.gen_range(0.8f32..1.25),
+            100.0 * rng.gen_range(0.85f32..1.15),
+        ),
         Engine::Festival => {
             let stretch = rng.gen_range(0.8f32..1.25);
             // the diphone voices follow an F0 target; the HTS voice keeps its own (0)
@@ -367,7 +425,8 @@ fn speak_params(
         lead_ms: rng.gen_range(30..300),
         trail_ms: rng.gen_range(30..300),
         seed: rng.gen(),
-        word_gap: if speaker.engine == Engine::Espeak && rng.gen_bool(0.3) {
+        word_gap: if matches!(speaker.engine, Engine::Espeak | Engine::Mbrola) && rng.gen_bool(0.3)
+        {
             rng.gen_range(1..6)
         } else {
             0
@@ -515,6 +574,72 @@ mod tests {
         assert_ne!(
             plan_with_festival(counts(), 5, 90).unwrap()[base.len()..],
             p[base.len()..]
+        );
+    }
+
+    #[test]
+    fn more_voices_utterances_follow_the_festival_ones_and_extend_a_smaller_plan() {
+        let extras = |festival, more_voices| Extras {
+            festival,
+            more_voices,
+        };
+        let with_festival = plan_with_festival(counts(), 4, 30).unwrap();
+        let p = plan_with_extras(counts(), 4, extras(30, 200)).unwrap();
+        assert_eq!(p.len(), with_festival.len() + 200);
+        assert_eq!(
+            &p[..with_festival.len()],
+            &with_festival[..],
+            "the plan without more-voices utterances changed"
+        );
+        let fewer = plan_with_extras(counts(), 4, extras(30, 80)).unwrap();
+        assert_eq!(&p[..fewer.len()], &fewer[..], "80 are not a prefix of 200");
+        let mut texts: HashSet<_> = with_festival.iter().map(|u| u.text.as_str()).collect();
+        for (i, u) in p[with_festival.len()..].iter().enumerate() {
+            assert_eq!(u.id, format!("train-{:06}", counts().train + 30 + i));
+            assert_eq!(u.split, Split::Train);
+            assert_eq!(split_of(&u.text, 4), Split::Train);
+            assert!(texts.insert(u.text.as_str()), "{:?} is said twice", u.text);
+            let speaker = MORE_SPEAKERS
+                .iter()
+                .find(|s| (s.engine, s.name) == (u.engine, u.voice.as_str()))
+                .unwrap_or_else(|| panic!("{} speaks with {:?} {}", u.id, u.engine, u.voice));
+            match speaker.engine {
+                Engine::Mbrola => {
+                    assert!((130.0..210.0).contains(&u.rate) && (20.0..80.0).contains(&u.pitch))
+                }
+                Engine::Rhvoice | Engine::Pico => {
+                    assert!((0.8..1.25).contains(&u.rate) && (85.0..115.0).contains(&u.pitch))
+                }
+                Engine::Festival => {
+                    let mean = festival_voice(&u.voice).unwrap().f0.unwrap().0;
+                    assert!((0.8 * mean..1.25 * mean).contains(&u.pitch), "{}", u.pitch)
+                }
+                e => panic!("{e:?} is not an engine of the more-voices utterances"),
+            }
+            assert!(u.accent.is_empty());
+            assert!(u.engine == Engine::Mbrola || u.word_gap == 0);
+        }
+        for s in MORE_SPEAKERS {
+            assert!(
+                p.iter()
+                    .any(|u| (u.engine, u.voice.as_str()) == (s.engine, s.name)),
+                "{s:?} unused"
+            );
+        }
+        // no held-out speaker among them, by any engine's name for it
+        let held_out: HashSet<_> = p
+            .iter()
+            .filter(|u| u.split != Split::Train)
+            .map(|u| u.voice.as_str())
+            .collect();
+        assert!(p[with_festival.len()..]
+            .iter()
+            .all(|u| !held_out.contains(u.voice.as_str())));
+        // more-voices utterances alone (no festival ones) start right after the base plan
+        let alone = plan_with_extras(counts(), 4, extras(0, 5)).unwrap();
+        assert_eq!(
+            alone[alone.len() - 5].id,
+            format!("train-{:06}", counts().train)
         );
     }
 

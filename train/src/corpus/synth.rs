@@ -1,11 +1,13 @@
-//! Speech synthesis of one utterance: espeak-ng, flite or festival's `text2wave` speaks the
-//! text into a temporary WAV, sox turns it into 16 kHz mono 16-bit samples (applying a training
+//! Speech synthesis of one utterance: espeak-ng (alone or driving an MBROLA voice), flite,
+//! festival's `text2wave`, RHVoice or SVOX Pico speaks the text into a temporary WAV, sox turns it into 16 kHz mono 16-bit samples (applying a training
 //! utterance's effects), and the level, the silence around the speech and light noise are
 //! applied here, from the utterance's own seed, so the result does not depend on which worker
 //! made it or when.
 
 use super::plan::Utterance;
-use super::voices::{festival_voice, Engine, FESTIVAL_SPEAKERS};
+use super::voices::{
+    festival_voice, more_voice_package, Engine, Speaker, Split, FESTIVAL_SPEAKERS, MORE_SPEAKERS,
+};
 use super::CorpusError;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -15,15 +17,29 @@ use std::process::Command;
 /// Output sample rate of the corpus, in Hz.
 pub const SAMPLE_RATE: u32 = 16_000;
 
-pub use zeroskip_tools::{ESPEAK, FESTIVAL, FLITE, SOX};
+pub use zeroskip_tools::{ESPEAK, FESTIVAL, FLITE, PICO, RHVOICE, SOX};
 
-/// The programs, found once (festival only when asked for).
+/// The programs, found once (festival, RHVoice and Pico only when asked for).
 #[derive(Clone, Debug)]
 pub struct Synthesizers {
     espeak: PathBuf,
     flite: PathBuf,
     sox: PathBuf,
     festival: Option<PathBuf>,
+    rhvoice: Option<PathBuf>,
+    pico: Option<PathBuf>,
+}
+
+/// The path of an optional synthesiser, or the error that says how to install it.
+fn optional(path: &Option<PathBuf>, tool: zeroskip_tools::Tool) -> Result<&PathBuf, CorpusError> {
+    path.as_ref().ok_or_else(|| {
+        zeroskip_tools::ToolError::NotFound {
+            name: tool.name,
+            env: tool.env,
+            hint: tool.install_hint,
+        }
+        .into()
+    })
 }
 
 impl Synthesizers {
@@ -34,6 +50,8 @@ impl Synthesizers {
             flite: FLITE.find()?.path,
             sox: SOX.find()?.path,
             festival: None,
+            rhvoice: None,
+            pico: None,
         })
     }
 
@@ -63,25 +81,56 @@ impl Synthesizers {
         Ok(self)
     }
 
+    /// Also finds what the `--more-voices` utterances need (festival and its voices as
+    /// [`Synthesizers::with_festival`], RHVoice, Pico) and checks that every voice of
+    /// [`MORE_SPEAKERS`] speaks, by rendering a word with each: a missing voice is named with
+    /// its package before anything is written.
+    pub fn with_more_voices(mut self, scratch: &Path) -> Result<Self, CorpusError> {
+        if self.festival.is_none() {
+            self = self.with_festival()?;
+        }
+        self.rhvoice = Some(RHVOICE.find()?.path);
+        self.pico = Some(PICO.find()?.path);
+        std::fs::create_dir_all(scratch).map_err(|source| CorpusError::Io {
+            path: scratch.to_path_buf(),
+            source,
+        })?;
+        for speaker in MORE_SPEAKERS {
+            let probe = probe_utterance(speaker);
+            self.render(&probe, &scratch.join(format!("probe-{}", speaker.name)))
+                .map_err(|e| CorpusError::MissingVoice {
+                    engine: speaker.engine.program(),
+                    voice: speaker.name,
+                    package: more_voice_package(speaker),
+                    said: e.to_string(),
+                })?;
+        }
+        Ok(self)
+    }
+
     /// Speaks `utt` and returns its 16 kHz samples with level, padding and noise applied.
     /// `scratch` is a path prefix this call may use for its temporary files.
     pub fn render(&self, utt: &Utterance, scratch: &Path) -> Result<Vec<i16>, CorpusError> {
         let raw = scratch.with_extension("tts.wav");
+        // a leftover of a failed utterance must not pass for this one's audio
+        let _ = std::fs::remove_file(&raw);
+        // the text in a file, for the programs that read it from one
+        let text_file = || {
+            let text = scratch.with_extension("txt");
+            std::fs::write(&text, format!("{}\n", utt.text)).map_err(|source| CorpusError::Io {
+                path: text.clone(),
+                source,
+            })?;
+            Ok::<_, CorpusError>(text)
+        };
         let mut cmd = match utt.engine {
-            Engine::Espeak => {
-                let mut c = Command::new(&self.espeak);
-                c.arg("-v")
-                    .arg(format!("{}+{}", utt.accent, utt.voice))
-                    .arg("-s")
-                    .arg(format!("{}", utt.rate.round() as u32))
-                    .arg("-p")
-                    .arg(format!("{}", utt.pitch.round() as u32));
-                if utt.word_gap > 0 {
-                    c.arg("-g").arg(utt.word_gap.to_string());
-                }
-                c.arg("-w").arg(&raw).arg(&utt.text);
-                c
-            }
+            Engine::Espeak => espeak(
+                &self.espeak,
+                &format!("{}+{}", utt.accent, utt.voice),
+                utt,
+                &raw,
+            ),
+            Engine::Mbrola => espeak(&self.espeak, &format!("mb-{}", utt.voice), utt, &raw),
             Engine::Flite => {
                 let mut c = Command::new(&self.flite);
                 c.arg("-voice")
@@ -97,33 +146,51 @@ impl Synthesizers {
                 c
             }
             Engine::Festival => {
-                let text2wave =
-                    self.festival
-                        .as_ref()
-                        .ok_or(zeroskip_tools::ToolError::NotFound {
-                            name: FESTIVAL.name,
-                            env: FESTIVAL.env,
-                            hint: FESTIVAL.install_hint,
-                        })?;
-                let text = scratch.with_extension("txt");
-                std::fs::write(&text, format!("{}\n", utt.text)).map_err(|source| {
-                    CorpusError::Io {
-                        path: text.clone(),
-                        source,
-                    }
-                })?;
-                let _ = std::fs::remove_file(&raw);
-                let mut c = Command::new(text2wave);
+                let mut c = Command::new(optional(&self.festival, FESTIVAL)?);
                 for expr in festival_setup(utt) {
                     c.arg("-eval").arg(expr);
                 }
-                c.arg(&text).arg("-o").arg(&raw);
+                c.arg(text_file()?).arg("-o").arg(&raw);
+                c
+            }
+            Engine::Rhvoice => {
+                let mut c = Command::new(optional(&self.rhvoice, RHVOICE)?);
+                c.arg("-p")
+                    .arg(&utt.voice)
+                    .arg("-r")
+                    .arg(format!("{:.0}", 100.0 / utt.rate))
+                    .arg("-t")
+                    .arg(format!("{:.0}", utt.pitch))
+                    .arg("-i")
+                    .arg(text_file()?)
+                    .arg("-o")
+                    .arg(&raw);
+                c
+            }
+            Engine::Pico => {
+                let mut c = Command::new(optional(&self.pico, PICO)?);
+                c.arg("-l").arg(&utt.voice).arg("-w").arg(&raw).arg(format!(
+                    "<speed level='{:.0}'><pitch level='{:.0}'>{}</pitch></speed>",
+                    100.0 / utt.rate,
+                    utt.pitch,
+                    utt.text
+                ));
                 c
             }
         };
-        let said = run(&mut cmd, tool_name(utt.engine), utt)?;
-        if utt.engine == Engine::Festival && (!raw.exists() || said.contains("SIOD ERROR")) {
-            // a Scheme error: text2wave reports it, exits with success and writes nothing
+        let said = run(&mut cmd, utt.engine.program(), utt)?;
+        if !raw.exists() {
+            // text2wave (on a Scheme error), RHVoice-test and espeak-ng (on a missing MBROLA
+            // voice) can exit with success and write nothing
+            return Err(CorpusError::ToolFailed {
+                tool: utt.engine.program(),
+                id: utt.id.clone(),
+                status: "success, but no audio".into(),
+                stderr: said,
+            });
+        }
+        if utt.engine == Engine::Festival && said.contains("SIOD ERROR") {
+            // a Scheme error: text2wave reports it and exits with success
             return Err(CorpusError::ToolFailed {
                 tool: "text2wave",
                 id: utt.id.clone(),
@@ -159,7 +226,7 @@ impl Synthesizers {
             .collect();
         if speech.len() < SAMPLE_RATE as usize / 10 {
             return Err(CorpusError::ToolFailed {
-                tool: tool_name(utt.engine),
+                tool: utt.engine.program(),
                 id: utt.id.clone(),
                 status: "success".into(),
                 stderr: format!("only {} samples of speech for {:?}", speech.len(), utt.text),
@@ -169,11 +236,52 @@ impl Synthesizers {
     }
 }
 
-fn tool_name(engine: Engine) -> &'static str {
-    match engine {
-        Engine::Espeak => "espeak-ng",
-        Engine::Flite => "flite",
-        Engine::Festival => "text2wave",
+/// espeak-ng speaking `utt` with `voice` (`en-us+m3`, or an MBROLA voice `mb-us1`) at its
+/// speed, pitch and word gap into `raw`.
+fn espeak(program: &Path, voice: &str, utt: &Utterance, raw: &Path) -> Command {
+    let mut c = Command::new(program);
+    c.arg("-v")
+        .arg(voice)
+        .arg("-s")
+        .arg(format!("{}", utt.rate.round() as u32))
+        .arg("-p")
+        .arg(format!("{}", utt.pitch.round() as u32));
+    if utt.word_gap > 0 {
+        c.arg("-g").arg(utt.word_gap.to_string());
+    }
+    c.arg("-w").arg(raw).arg(&utt.text);
+    c
+}
+
+/// A one-word utterance of `speaker` at its own speed and pitch, clean: what
+/// [`Synthesizers::with_more_voices`] renders to check that a voice is installed.
+fn probe_utterance(speaker: &Speaker) -> Utterance {
+    let (rate, pitch) = match speaker.engine {
+        Engine::Espeak | Engine::Mbrola => (175.0, 50.0),
+        Engine::Festival => (
+            1.0,
+            festival_voice(speaker.name)
+                .and_then(|v| v.f0)
+                .map_or(0.0, |f| f.0),
+        ),
+        _ => (1.0, 100.0),
+    };
+    Utterance {
+        id: format!("probe-{}", speaker.name),
+        split: Split::Train,
+        text: "hello".into(),
+        engine: speaker.engine,
+        voice: speaker.name.into(),
+        accent: String::new(),
+        rate,
+        pitch,
+        level_db: -3.0,
+        snr_db: None,
+        lead_ms: 0,
+        trail_ms: 0,
+        seed: 0,
+        word_gap: 0,
+        effects: Default::default(),
     }
 }
 

@@ -1,7 +1,9 @@
 //! The voices of the corpus and how they are split. A *speaker* is an espeak-ng voice variant
 //! (`m3`, `f2`, `klatt2`, `grandpa` …, spoken with any of espeak-ng's English accents) or a
 //! flite voice (`slt`, `rms` …), or a festival voice (`ked_diphone` …) of the optional festival
-//! utterances (`--festival N`, training only). Each speaker belongs to exactly one split, so the
+//! utterances (`--festival N`, training only), or one of the voices of the optional
+//! `--more-voices N` utterances (RHVoice, MBROLA, SVOX Pico and one more festival voice,
+//! training only). Each speaker belongs to exactly one split, so the
 //! test set is spoken only by speakers never heard in training, and so is the validation set (by
 //! others again). The split is fixed here, not drawn from the seed, so every corpus agrees on it.
 
@@ -16,8 +18,28 @@ pub enum Engine {
     /// flite (diphone and clustergen voices), output at 16 kHz.
     Flite,
     /// festival's `text2wave` (diphone voices at 16 kHz, an HTS voice at 32 kHz), for the
-    /// optional extra training utterances ([`FESTIVAL_SPEAKERS`]).
+    /// optional extra training utterances ([`FESTIVAL_SPEAKERS`], and two of
+    /// [`MORE_SPEAKERS`]).
     Festival,
+    /// RHVoice (`RHVoice-test`, statistical parametric voices; 24 kHz), for `--more-voices`.
+    Rhvoice,
+    /// espeak-ng driving an MBROLA diphone voice (`mb-us1` …; 16 kHz), for `--more-voices`.
+    Mbrola,
+    /// SVOX Pico (`pico2wave`; 16 kHz), for `--more-voices`.
+    Pico,
+}
+
+impl Engine {
+    /// The program that speaks for this engine (for messages).
+    pub fn program(self) -> &'static str {
+        match self {
+            Engine::Espeak | Engine::Mbrola => "espeak-ng",
+            Engine::Flite => "flite",
+            Engine::Festival => "text2wave",
+            Engine::Rhvoice => "RHVoice-test",
+            Engine::Pico => "pico2wave",
+        }
+    }
 }
 
 /// A corpus split.
@@ -171,6 +193,48 @@ pub const FESTIVAL_SPEAKERS: &[Speaker] = &[
     fe("cmu_us_slt_arctic_hts"),
 ];
 
+/// Speakers of the optional `--more-voices N` utterances (training only; added, like the
+/// festival utterances, without changing what generator version 3 makes without them):
+/// voices made from recordings of people, from Debian's `contrib` and `non-free` sections
+/// (`scripts/install-deps.sh --more-voices` enables them), none of them a held-out speaker.
+/// RHVoice's `bdl`, `clb` and `slt` are speakers of the CMU ARCTIC corpus like flite's test
+/// voice `rms` (`slt` is also flite's and festival's training speaker); `alan` is Scottish,
+/// `evgeniy-eng` and `lyubov` speak English with a Russian accent. The MBROLA voices are US
+/// (`us1` female, `us2` and `us3` male) and British (`en1`) diphone voices, Pico's are a US and a
+/// British female voice, and festival's `rab_diphone` is a British male voice. (Festival's
+/// `don_diphone` is left out: a 10 kHz voice, too narrow for the low-pass effect's cut-offs.)
+pub const MORE_SPEAKERS: &[Speaker] = &[
+    rh("alan"),
+    rh("bdl"),
+    rh("clb"),
+    rh("slt"),
+    rh("evgeniy-eng"),
+    rh("lyubov"),
+    mb("us1"),
+    mb("us2"),
+    mb("us3"),
+    mb("en1"),
+    pico("en-US"),
+    pico("en-GB"),
+    fe("rab_diphone"),
+];
+
+/// The Debian package that installs a voice of [`MORE_SPEAKERS`] (the festival voices:
+/// [`festival_voice`]).
+pub fn more_voice_package(speaker: &Speaker) -> &'static str {
+    match speaker.engine {
+        Engine::Rhvoice => "rhvoice-english",
+        Engine::Mbrola => match speaker.name {
+            "us1" => "mbrola-us1",
+            "us2" => "mbrola-us2",
+            "us3" => "mbrola-us3",
+            _ => "mbrola-en1",
+        },
+        Engine::Pico => "libttspico-utils",
+        _ => festival_voice(speaker.name).map_or("festival", |v| v.package),
+    }
+}
+
 /// What the synthesis needs to know about a festival voice.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FestivalVoice {
@@ -182,7 +246,8 @@ pub struct FestivalVoice {
     pub f0: Option<(f32, f32)>,
 }
 
-/// The package and pitch model of a festival voice of [`FESTIVAL_SPEAKERS`]; `None` for others.
+/// The package and pitch model of a festival voice of [`FESTIVAL_SPEAKERS`] or
+/// [`MORE_SPEAKERS`]; `None` for others.
 pub fn festival_voice(name: &str) -> Option<FestivalVoice> {
     match name {
         "ked_diphone" => Some(FestivalVoice {
@@ -196,6 +261,10 @@ pub fn festival_voice(name: &str) -> Option<FestivalVoice> {
         "cmu_us_slt_arctic_hts" => Some(FestivalVoice {
             package: "festvox-us-slt-hts",
             f0: None,
+        }),
+        "rab_diphone" => Some(FestivalVoice {
+            package: "festvox-rablpc16k",
+            f0: Some((105.0, 14.0)),
         }),
         _ => None,
     }
@@ -222,8 +291,29 @@ const fn fe(name: &'static str) -> Speaker {
     }
 }
 
-/// The speakers of a split (without the festival speakers, which only the festival
-/// utterances of a training set use: [`FESTIVAL_SPEAKERS`]).
+const fn rh(name: &'static str) -> Speaker {
+    Speaker {
+        engine: Engine::Rhvoice,
+        name,
+    }
+}
+
+const fn mb(name: &'static str) -> Speaker {
+    Speaker {
+        engine: Engine::Mbrola,
+        name,
+    }
+}
+
+const fn pico(name: &'static str) -> Speaker {
+    Speaker {
+        engine: Engine::Pico,
+        name,
+    }
+}
+
+/// The speakers of a split (without the festival and `--more-voices` speakers, which only the
+/// optional utterances of a training set use: [`FESTIVAL_SPEAKERS`], [`MORE_SPEAKERS`]).
 pub fn speakers(split: Split) -> &'static [Speaker] {
     match split {
         Split::Train => TRAIN_SPEAKERS,
@@ -240,7 +330,11 @@ mod tests {
     fn no_training_speaker_is_derived_from_a_held_out_one() {
         // espeak-ng names a variant's derivatives by appending a digit (`steph2`, `iven3`)
         for held_out in VALID_SPEAKERS.iter().chain(TEST_SPEAKERS) {
-            for t in TRAIN_SPEAKERS.iter().chain(FESTIVAL_SPEAKERS) {
+            for t in TRAIN_SPEAKERS
+                .iter()
+                .chain(FESTIVAL_SPEAKERS)
+                .chain(MORE_SPEAKERS)
+            {
                 let derived = t.name.len() > held_out.name.len()
                     && t.name.starts_with(held_out.name)
                     && t.name[held_out.name.len()..]
@@ -267,10 +361,11 @@ mod tests {
     }
 
     #[test]
-    fn festival_speakers_are_held_out_of_validation_and_test() {
-        for s in FESTIVAL_SPEAKERS {
-            assert_eq!(s.engine, Engine::Festival);
-            assert!(festival_voice(s.name).is_some(), "{s:?} has no package");
+    fn optional_speakers_are_held_out_of_validation_and_test() {
+        for s in FESTIVAL_SPEAKERS.iter().chain(MORE_SPEAKERS) {
+            if s.engine == Engine::Festival {
+                assert!(festival_voice(s.name).is_some(), "{s:?} has no package");
+            }
             for split in [Split::Valid, Split::Test] {
                 // the same voice name under any engine (flite's `rms` is a test speaker)
                 assert!(
@@ -280,11 +375,14 @@ mod tests {
             }
             assert!(!TRAIN_SPEAKERS.contains(s));
         }
-        // nor a festival build of a held-out speaker (`cmu_us_rms_cg` would be flite's `rms`)
         for s in FESTIVAL_SPEAKERS {
+            assert_eq!(s.engine, Engine::Festival);
+        }
+        // nor another build of a held-out speaker (`cmu_us_rms_cg` would be flite's `rms`)
+        for s in FESTIVAL_SPEAKERS.iter().chain(MORE_SPEAKERS) {
             for h in VALID_SPEAKERS.iter().chain(TEST_SPEAKERS) {
                 assert!(
-                    s.name.split('_').all(|part| part != h.name),
+                    s.name.split(['_', '-']).all(|part| part != h.name),
                     "{} is held-out speaker {}",
                     s.name,
                     h.name
