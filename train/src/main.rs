@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use zeroskip::features::FeatureConfig;
 use zeroskip::model::ModelConfig;
 use zeroskip_train::corpus::{self, plan::Counts, voices::Split};
@@ -81,9 +81,10 @@ enum Command {
         /// Seed of the pick.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Keep only utterances this model (host format, float, greedy) transcribes exactly,
-        /// trying them in the seeded order: samples that demonstrate the model. Without it, the
-        /// seeded pick as it is.
+        /// Keep only utterances this model (host format, greedy) transcribes exactly, both as
+        /// the float model and on the golden fixed-point backend (with the folder's
+        /// calibration.json), trying them in the seeded order: samples that demonstrate the
+        /// model. Without it, the seeded pick as it is.
         #[arg(long)]
         recognised_by: Option<PathBuf>,
         /// With --recognised-by: utterances tried per speaker at most.
@@ -313,6 +314,24 @@ fn bar(len: u64, what: &str) -> ProgressBar {
     pb
 }
 
+/// `model` on `backend` (`float` or `golden`, greedy decoding), opened as
+/// `zeroskip transcribe --model MODEL --backend BACKEND` opens it (for golden: the model
+/// folder's calibration.json, P = 16).
+fn transcriber_like_cli(model: &Path, backend: &str) -> Result<zeroskip::backend::Transcriber> {
+    #[derive(Parser)]
+    struct Transcribe {
+        #[command(flatten)]
+        model: zeroskip::cli::transcribe::ModelArgs,
+    }
+    let path = model.to_str().context("the model path is not UTF-8")?;
+    let args = Transcribe::try_parse_from(["transcribe", "--model", path, "--backend", backend])?;
+    Ok(args
+        .model
+        .open()
+        .with_context(|| format!("opening {} on the {backend} backend", model.display()))?
+        .transcriber)
+}
+
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
@@ -376,13 +395,8 @@ fn main() -> Result<()> {
                     |_| Ok::<_, anyhow::Error>(true),
                 )?,
                 Some(model) => {
-                    let m = zeroskip::model::Model::load(model)
-                        .with_context(|| format!("loading {}", model.display()))?;
-                    let mut t = zeroskip::backend::Transcriber::new(
-                        m,
-                        zeroskip::backend::BackendKind::Float,
-                        zeroskip::ctc::Decoder::Greedy,
-                    )?;
+                    let mut float = transcriber_like_cli(model, "float")?;
+                    let mut golden = transcriber_like_cli(model, "golden")?;
                     corpus::samples::pick_checked(
                         &utterances,
                         split,
@@ -391,10 +405,15 @@ fn main() -> Result<()> {
                         max_tries,
                         |u| {
                             let wav = corpus.join(u.wav_path());
-                            let got = t
-                                .transcribe_file(&wav)
-                                .with_context(|| format!("transcribing {}", wav.display()))?;
-                            Ok::<_, anyhow::Error>(got.text == u.text)
+                            for t in [&mut float, &mut golden] {
+                                let got = t
+                                    .transcribe_file(&wav)
+                                    .with_context(|| format!("transcribing {}", wav.display()))?;
+                                if got.text != u.text {
+                                    return Ok::<_, anyhow::Error>(false);
+                                }
+                            }
+                            Ok(true)
                         },
                     )?
                 }
