@@ -1,5 +1,6 @@
 //! Speech synthesis of one utterance: espeak-ng (alone or driving an MBROLA voice), flite,
-//! festival's `text2wave`, RHVoice or SVOX Pico speaks the text into a temporary WAV, sox turns it into 16 kHz mono 16-bit samples (applying a training
+//! festival's `text2wave`, RHVoice or SVOX Pico speaks the text into a temporary WAV, sox
+//! turns it into 16 kHz mono 16-bit samples (applying a training
 //! utterance's effects), and the level, the silence around the speech and light noise are
 //! applied here, from the utterance's own seed, so the result does not depend on which worker
 //! made it or when.
