@@ -6,6 +6,7 @@
 pub mod corpus;
 pub mod data;
 pub mod iterative;
+pub mod lstm_op;
 pub mod model;
 pub mod prune;
 pub mod train;

@@ -10,7 +10,6 @@
 //! it alone.
 
 use burn::module::{Module, Param, ParamId};
-use burn::tensor::activation::{sigmoid, tanh};
 use burn::tensor::{Device, Tensor, TensorData};
 use ndarray::{Array1, Array2};
 use rand::{Rng, SeedableRng};
@@ -151,7 +150,6 @@ impl DeepSpeech {
 
     fn bilstm(&self, x: Tensor<3>, lengths: &[usize]) -> Tensor<3> {
         let [b, t, h3] = x.dims();
-        let device = x.device();
         let w_ih = self.w_ih.val(); // [2, 4H, h3]
         let g4 = w_ih.dims()[1];
         let h = g4 / 4;
@@ -160,8 +158,7 @@ impl DeepSpeech {
         let xs = Tensor::stack::<4>(vec![x.clone(), x.flip([1])], 0).reshape([2, b * t, h3]);
         let bias = (self.b_ih.val() + self.b_hh.val()).unsqueeze_dim::<3>(1); // [2, 1, 4H]
         let gates_in = (xs.matmul(w_ih.swap_dims(1, 2)) + bias).reshape([2, b, t, g4]);
-        let w_hh_t = self.w_hh.val().swap_dims(1, 2); // [2, H, 4H]
-                                                      // Step k of the reverse direction is frame t-1-k; it is real when k >= t - len.
+        // Step k of the reverse direction is frame t-1-k; it is real when k >= t - len.
         let mut mask = vec![0f32; 2 * b * t];
         for (i, &len) in lengths.iter().enumerate() {
             for k in 0..t {
@@ -171,37 +168,8 @@ impl DeepSpeech {
                 }
             }
         }
-        let mask = Tensor::<3>::from_data(TensorData::new(mask, [2, b, t]), &device);
-        let mut hs = Tensor::<3>::zeros([2, b, h], &device);
-        let mut cs = Tensor::<3>::zeros([2, b, h], &device);
-        let mut outs = Vec::with_capacity(t);
-        // Time steps are taken from blocks of about sqrt(t) steps, not from `gates_in` itself:
-        // the gradient of a slice is a zero tensor of the sliced tensor's shape with the slice
-        // written in, so slicing all t steps out of [2, b, t, 4H] costs t full-size zero-fills
-        // and additions in the backward pass (quadratic in t; most of a training step's time
-        // was memset and memmove). Two levels cost about 2 sqrt(t) full sizes, and the sums are
-        // the same (each adds zeros and one slice), so the gradients are unchanged.
-        let block = (t as f64).sqrt().ceil().max(1.0) as usize;
-        let mut gates_block = gates_in.clone().narrow(2, 0, block.min(t));
-        for k in 0..t {
-            let j = k % block;
-            if j == 0 && k > 0 {
-                gates_block = gates_in.clone().narrow(2, k, block.min(t - k));
-            }
-            let g = gates_block.clone().narrow(2, j, 1).reshape([2, b, g4])
-                + hs.clone().matmul(w_hh_t.clone());
-            let i = sigmoid(g.clone().narrow(2, 0, h));
-            let f = sigmoid(g.clone().narrow(2, h, h));
-            let gg = tanh(g.clone().narrow(2, 2 * h, h));
-            let o = sigmoid(g.narrow(2, 3 * h, h));
-            let c_new = f * cs.clone() + i * gg;
-            let h_new = o * tanh(c_new.clone());
-            let m = mask.clone().narrow(2, k, 1); // [2, b, 1]
-            cs = c_new * m.clone() + cs * (m.clone().neg() + 1.0);
-            hs = h_new * m.clone() + hs * (m.neg() + 1.0);
-            outs.push(hs.clone());
-        }
-        let out = Tensor::stack::<4>(outs, 2); // [2, b, t, H]
+        // The recurrence is one operation with its own backward pass (`lstm_op`).
+        let out = crate::lstm_op::recurrence(gates_in, self.w_hh.val(), mask); // [2, b, t, H]
         let fwd = out.clone().narrow(0, 0, 1).reshape([b, t, h]);
         let rev = out.narrow(0, 1, 1).reshape([b, t, h]).flip([1]);
         Tensor::cat(vec![fwd, rev], 2)
