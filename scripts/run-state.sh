@@ -41,6 +41,7 @@ save() {
     python3 - "$run/log.jsonl" "$step" > "$dest/log.jsonl.tmp" <<'EOF'
 import json, sys
 path, step = sys.argv[1], int(sys.argv[2])
+kept = []  # (kind, step, line)
 for n, line in enumerate(open(path), 1):
     if not line.strip():
         continue
@@ -48,8 +49,13 @@ for n, line in enumerate(open(path), 1):
         rec = json.loads(line)
     except json.JSONDecodeError as e:
         sys.exit(f"{path}:{n}: not JSON ({e})")
-    if rec.get("step", 0) <= step:
-        sys.stdout.write(line if line.endswith("\n") else line + "\n")
+    kind, s = rec.get("kind"), rec.get("step", 0)
+    # A line at or before a step already logged for its kind was written by a resumed run:
+    # the earlier lines from that step on were lost work (binaries before the resume cut its log).
+    kept = [k for k in kept if k[0] != kind or k[1] < s]
+    if s <= step:
+        kept.append((kind, s, line if line.endswith("\n") else line + "\n"))
+sys.stdout.write("".join(k[2] for k in kept))
 EOF
     mv "$dest/log.jsonl.tmp" "$dest/log.jsonl"
   fi

@@ -382,6 +382,32 @@ fn load_checkpoint(
     }))
 }
 
+/// Drops the lines of the log `path` written after the checkpoint of step `step` (by a run that
+/// was stopped before its next checkpoint): the resumed run writes them again, and the log keeps
+/// one line per step and kind.
+fn cut_log(path: &Path, step: usize) -> Result<(), TrainError> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(()); // no log yet
+    };
+    let keep: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| v.get("step").and_then(|s| s.as_u64()))
+                .is_none_or(|s| s as usize <= step)
+        })
+        .collect();
+    if keep.len() == text.lines().count() {
+        return Ok(());
+    }
+    let tmp = path.with_extension("jsonl.tmp");
+    let mut out = keep.join("\n");
+    out.push('\n');
+    std::fs::write(&tmp, out).map_err(|e| file_err(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| file_err(path, e))
+}
+
 fn append_log(path: &Path, value: serde_json::Value) -> Result<(), TrainError> {
     let mut f = std::fs::OpenOptions::new()
         .create(true)
@@ -606,6 +632,7 @@ pub fn train(
                 c.state.epoch,
                 c.state.batch
             );
+            cut_log(&run.log(), c.state.step)?;
             (c.model, c.optim, c.state, c.masks.or(session.masks.clone()))
         }
         None => {

@@ -91,6 +91,12 @@ fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
     .unwrap();
     assert!(!first.finished);
     assert_eq!(first.state.step, 3);
+    // A run killed after its checkpoint has logged steps that the resumed run repeats: a line
+    // of such lost work must not stay in the log.
+    let log_b = b.path().join("log.jsonl");
+    let mut text = std::fs::read_to_string(&log_b).unwrap();
+    text.push_str("{\"kind\":\"train\",\"step\":5,\"loss\":12345.0}\n");
+    std::fs::write(&log_b, text).unwrap();
     let resumed = train(b.path(), None, quiet(None, None), &device).unwrap();
     assert!(resumed.finished);
     assert_eq!(resumed.state.step, 8);
@@ -116,11 +122,22 @@ fn a_resumed_run_ends_where_an_uninterrupted_one_does() {
         "resumed run differs from the straight one by {diff}"
     );
 
-    let log = std::fs::read_to_string(a.path().join("log.jsonl")).unwrap();
-    let lines: Vec<serde_json::Value> = log
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let read_log = |dir: &std::path::Path| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(dir.join("log.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let lines = read_log(a.path());
+    let kind_step = |v: &Vec<serde_json::Value>| -> Vec<(String, u64)> {
+        v.iter()
+            .map(|l| (l["kind"].to_string(), l["step"].as_u64().unwrap()))
+            .collect()
+    };
+    let resumed_lines = read_log(b.path());
+    assert_eq!(kind_step(&resumed_lines), kind_step(&lines));
+    assert!(resumed_lines.iter().all(|l| l["loss"] != 12345.0));
     assert_eq!(lines.iter().filter(|l| l["kind"] == "valid").count(), 2);
     let losses: Vec<f64> = lines
         .iter()
