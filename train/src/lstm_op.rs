@@ -281,6 +281,23 @@ pub fn backward(
     (dg, dw)
 }
 
+/// The mask `[2, b, t]` for utterances of `lengths` frames padded to `t`: the forward direction
+/// runs over every step (its steps past an utterance's end come after its real frames and are
+/// never read), step k of the reverse direction is frame t-1-k and is real when k >= t - len.
+pub fn mask(lengths: &[usize], t: usize) -> Vec<f32> {
+    let b = lengths.len();
+    let mut mask = vec![0f32; 2 * b * t];
+    for (i, &len) in lengths.iter().enumerate() {
+        for k in 0..t {
+            mask[i * t + k] = 1.0;
+            if k + len >= t {
+                mask[b * t + i * t + k] = 1.0;
+            }
+        }
+    }
+    mask
+}
+
 fn to_vec(t: &FlexTensor) -> Vec<f32> {
     t.clone()
         .into_data()
@@ -450,15 +467,7 @@ mod tests {
         let dims = Dims { b: 3, t: 7, h: 5 };
         let Dims { b, t, h } = dims;
         let lengths = [7usize, 3, 1];
-        let mut mask = vec![0f32; 2 * b * t];
-        for (i, &len) in lengths.iter().enumerate() {
-            for k in 0..t {
-                mask[i * t + k] = 1.0;
-                if k + len >= t {
-                    mask[b * t + i * t + k] = 1.0;
-                }
-            }
-        }
+        let mask = mask(&lengths, t);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let gates = random(&mut rng, 2 * b * t * 4 * h, 2.0);
         let w = random(&mut rng, 2 * 4 * h * h, 0.8);

@@ -158,17 +158,8 @@ impl DeepSpeech {
         let xs = Tensor::stack::<4>(vec![x.clone(), x.flip([1])], 0).reshape([2, b * t, h3]);
         let bias = (self.b_ih.val() + self.b_hh.val()).unsqueeze_dim::<3>(1); // [2, 1, 4H]
         let gates_in = (xs.matmul(w_ih.swap_dims(1, 2)) + bias).reshape([2, b, t, g4]);
-        // Step k of the reverse direction is frame t-1-k; it is real when k >= t - len.
-        let mut mask = vec![0f32; 2 * b * t];
-        for (i, &len) in lengths.iter().enumerate() {
-            for k in 0..t {
-                mask[i * t + k] = 1.0;
-                if k + len >= t {
-                    mask[b * t + i * t + k] = 1.0;
-                }
-            }
-        }
         // The recurrence is one operation with its own backward pass (`lstm_op`).
+        let mask = crate::lstm_op::mask(lengths, t);
         let out = crate::lstm_op::recurrence(gates_in, self.w_hh.val(), mask); // [2, b, t, H]
         let fwd = out.clone().narrow(0, 0, 1).reshape([b, t, h]);
         let rev = out.narrow(0, 1, 1).reshape([b, t, h]).flip([1]);
