@@ -205,6 +205,10 @@ pub fn backward(
     );
     let mut dg = vec![0f32; 2 * b * t * g4];
     let mut dw = vec![0f32; 2 * g4 * h];
+    if t == 0 {
+        // No step: nothing flows back (and the shifted copy below needs t ≥ 1).
+        return (dg, dw);
+    }
     let mut dh_carry = vec![0f32; b * h];
     let mut dc_carry = vec![0f32; b * h];
     // The hidden state before every step, [2, b, t, H] (zero before the first).
@@ -527,5 +531,17 @@ mod tests {
         // 0.5 of the second path).
         let gi = dims.gate_index(1, 2, 0);
         assert!(dg[gi..gi + 4 * h].iter().all(|&v| v == 0.5));
+    }
+
+    #[test]
+    fn a_batch_without_frames_has_empty_outputs_and_zero_weight_gradients() {
+        let dims = Dims { b: 2, t: 0, h: 3 };
+        let w = vec![0.5f32; 2 * 4 * 3 * 3];
+        let rec = forward(&[], &w, &[], dims);
+        assert!(rec.h.is_empty());
+        let (dg, dw) = backward(&rec, &w, &[], &[], dims);
+        assert!(dg.is_empty());
+        assert_eq!(dw.len(), w.len());
+        assert!(dw.iter().all(|&v| v == 0.0));
     }
 }
