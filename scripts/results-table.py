@@ -23,6 +23,7 @@ import json
 import os
 import re
 import subprocess
+import signal
 import sys
 
 
@@ -109,4 +110,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # `| head` closes the pipe early: end quietly, as command-line tools do
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     main()

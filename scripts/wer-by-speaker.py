@@ -10,6 +10,7 @@ WAV's file stem, the utterance id) and prints corpus-level rates per group, best
 import collections
 import json
 import os
+import signal
 import sys
 
 
@@ -52,4 +53,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # `| head` closes the pipe early: end quietly, as command-line tools do
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     main()
