@@ -22,8 +22,8 @@ import glob
 import json
 import os
 import re
-import subprocess
 import signal
+import subprocess
 import sys
 
 
