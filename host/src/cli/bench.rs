@@ -19,9 +19,11 @@ pub enum BenchCommand {
     /// Example: zeroskip bench spmv --pes 16 --rows 1024 --cols 512 --density 0.1 --backend sim --json
     Spmv(SpmvArgs),
     /// The whole network on one CPU core: golden fixed-point sparse model, float model and a
-    /// dense f32 baseline (frames/s, real-time factor), with the cycle model's figures.
+    /// dense f32 baseline (frames/s, real-time factor), with the cycle model's figures; a
+    /// random pruned model, or a trained one with --model.
     ///
-    /// Example: zeroskip bench model --json
+    /// Examples: zeroskip bench model --json;
+    /// zeroskip bench model --model host/models/default --pes 64
     Model(super::bench_model::ModelArgs),
 }
 

@@ -1,17 +1,22 @@
 //! `zeroskip bench model`: the speed of the whole network on one CPU core, in one run, for
 //! the golden fixed-point sparse model, the float model and a dense f32 baseline of the same
 //! network, beside the cycle model's figures for the accelerator. The model is random with the
-//! default architecture, magnitude-pruned (90 % by default); the dense baseline runs the same
-//! network unpruned.
+//! default architecture, magnitude-pruned (90 % by default), and the dense baseline runs the same
+//! network unpruned; or, with `--model`, a trained (pruned) model, and the dense baseline runs
+//! its weights stored dense. The features are random either way: speed and cycles do not depend
+//! on them.
 
 use crate::backend::{Backend, Calibration, GoldenBackend, GoldenOptions};
 use crate::dense_baseline::DenseBaseline;
 use crate::golden_net::{frames_per_second, CycleReport};
 use crate::model::{Model, ModelConfig};
-use crate::quant::{prune_magnitude, random_features, weight_sparsity, QuantOptions};
+use crate::quant::{
+    prune_magnitude, random_features, weight_sparsity, QuantOptions, StoredCalibration,
+};
 use anyhow::{bail, Context};
 use ndarray::Array2;
 use serde::Serialize;
+use std::path::PathBuf;
 use std::time::Instant;
 use zeroskip_arch::HwConfig;
 
@@ -21,10 +26,18 @@ pub struct ModelArgs {
     /// Number of processing elements the image is packed for (cycle model).
     #[arg(long, default_value_t = HwConfig::default().pes)]
     pub pes: usize,
-    /// Fraction of weights pruned (by magnitude, per matrix) for the sparse models, 0..1.
-    #[arg(long, default_value_t = 0.9)]
-    pub sparsity: f64,
-    /// Feature frames per timed run (100 frames are one second of audio).
+    /// Fraction of weights pruned (by magnitude, per matrix) for the sparse models of the random
+    /// model, 0..1 [default: 0.9].
+    #[arg(long, conflicts_with = "model")]
+    pub sparsity: Option<f64>,
+    /// A trained model instead of the random one: a folder holding model.json and
+    /// model.safetensors (or model.safetensors.gz, and optionally calibration.json), e.g.
+    /// host/models/default. Its weights are used as they are (already pruned); the dense
+    /// baseline multiplies the same weights stored dense.
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// Feature frames per timed run, at the model's frame rate (one second of audio is 100
+    /// frames at stride 1, 50 at stride 2).
     #[arg(long, default_value_t = 1000)]
     pub frames: usize,
     /// Timed runs per model; the median is reported.
@@ -61,6 +74,8 @@ struct Agreement {
 
 #[derive(Serialize)]
 struct Report {
+    /// `random (seed N)` or the trained model's path.
+    model: String,
     fc_sizes: [usize; 3],
     lstm_hidden: usize,
     input_width: usize,
@@ -128,8 +143,9 @@ fn agreement(float: &Array2<f32>, golden: &Array2<f32>) -> Agreement {
 
 /// Runs `zeroskip bench model`.
 pub fn run(a: ModelArgs) -> anyhow::Result<()> {
-    if !(0.0..1.0).contains(&a.sparsity) {
-        bail!("--sparsity {} is outside 0..1", a.sparsity);
+    let sparsity = a.sparsity.unwrap_or(0.9);
+    if !(0.0..1.0).contains(&sparsity) {
+        bail!("--sparsity {sparsity} is outside 0..1");
     }
     if a.frames == 0 || a.repeat == 0 {
         bail!("--frames and --repeat must be at least 1");
@@ -138,24 +154,33 @@ pub fn run(a: ModelArgs) -> anyhow::Result<()> {
         bail!("--clock-mhz {} must be a positive number", a.clock_mhz);
     }
     let hw = HwConfig::new(a.pes).context("invalid hardware configuration")?;
-    let config = ModelConfig::default();
-    let dense_model = Model::random(config, a.seed)?;
-    let mut sparse_model = dense_model.clone();
-    prune_magnitude(&mut sparse_model.weights, a.sparsity);
+    let (label, dense_model, sparse_model, stored) = match &a.model {
+        Some(path) => {
+            let model = Model::load(path)
+                .with_context(|| format!("loading the model {}", path.display()))?;
+            let stored = StoredCalibration::find(Some(path), &model)?;
+            (path.display().to_string(), model.clone(), model, stored)
+        }
+        None => {
+            let dense = Model::random(ModelConfig::default(), a.seed)?;
+            let mut sparse = dense.clone();
+            prune_magnitude(&mut sparse.weights, sparsity);
+            (format!("random (seed {})", a.seed), dense, sparse, None)
+        }
+    };
     let features = random_features(&sparse_model.config, 1, a.frames, a.seed + 1)
         .pop()
         .context("no features")?;
     let fps = frames_per_second(&sparse_model.config.features);
     let audio_seconds = a.frames as f64 / fps;
 
+    let calibration = match stored {
+        Some(stored) => Calibration::Ranges(stored.ranges),
+        None => Calibration::Features(random_features(&sparse_model.config, 4, 200, a.seed + 2)),
+    };
     let options = GoldenOptions {
         hw,
-        calibration: Calibration::Features(random_features(
-            &sparse_model.config,
-            4,
-            200,
-            a.seed + 2,
-        )),
+        calibration,
         quant: QuantOptions::default(),
     };
     let t = Instant::now();
@@ -187,7 +212,13 @@ pub fn run(a: ModelArgs) -> anyhow::Result<()> {
 
     let cycles = golden.cycles();
     let clock_hz = a.clock_mhz * 1e6;
+    let dense_name = if a.model.is_some() {
+        "dense f32 baseline (same, dense)"
+    } else {
+        "dense f32 baseline (unpruned)"
+    };
     let report = Report {
+        model: label,
         fc_sizes: sparse_model.config.fc_sizes,
         lstm_hidden: sparse_model.config.lstm_hidden,
         input_width: sparse_model.config.input_width(),
@@ -201,7 +232,7 @@ pub fn run(a: ModelArgs) -> anyhow::Result<()> {
         speeds: vec![
             speed("golden fixed-point sparse", golden_s),
             speed("float model (pruned weights)", float_s),
-            speed("dense f32 baseline (unpruned)", dense_s),
+            speed(dense_name, dense_s),
         ],
         golden_speedup_over_dense: dense_s / golden_s,
         goal_golden_faster_than_dense: golden_s < dense_s,
@@ -223,7 +254,8 @@ pub fn run(a: ModelArgs) -> anyhow::Result<()> {
 
 fn print_text(r: &Report) {
     println!(
-        "model: Deep Speech, input {}, FC {:?}, BiLSTM {}x2, weight sparsity {:.2} %; {} frames = {:.1} s of audio; median of {} runs on 1 core",
+        "model {}: Deep Speech, input {}, FC {:?}, BiLSTM {}x2, weight sparsity {:.2} %; {} frames = {:.1} s of audio; median of {} runs on 1 core",
+        r.model,
         r.input_width,
         r.fc_sizes,
         r.lstm_hidden,
