@@ -156,10 +156,9 @@ pub fn run(a: ModelArgs) -> anyhow::Result<()> {
     let hw = HwConfig::new(a.pes).context("invalid hardware configuration")?;
     let (label, dense_model, sparse_model, stored) = match &a.model {
         Some(path) => {
-            let model = Model::load(path)
-                .with_context(|| format!("loading the model {}", path.display()))?;
+            let (label, model) = super::inspect::load(Some(path))?;
             let stored = StoredCalibration::find(Some(path), &model)?;
-            (path.display().to_string(), model.clone(), model, stored)
+            (label, model.clone(), model, stored)
         }
         None => {
             let dense = Model::random(ModelConfig::default(), a.seed)?;
