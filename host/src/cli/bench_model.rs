@@ -27,9 +27,9 @@ pub struct ModelArgs {
     #[arg(long, default_value_t = HwConfig::default().pes)]
     pub pes: usize,
     /// Fraction of weights pruned (by magnitude, per matrix) for the sparse models of the random
-    /// model, 0..1 [default: 0.9].
-    #[arg(long, conflicts_with = "model")]
-    pub sparsity: Option<f64>,
+    /// model, 0..1 (not with --model: a trained model is benchmarked as it is).
+    #[arg(long, default_value_t = 0.9, conflicts_with = "model")]
+    pub sparsity: f64,
     /// A trained model instead of the random one: a folder holding model.json and
     /// model.safetensors (or model.safetensors.gz, and optionally calibration.json), e.g.
     /// host/models/default. Its weights are used as they are (already pruned); the dense
@@ -143,9 +143,8 @@ fn agreement(float: &Array2<f32>, golden: &Array2<f32>) -> Agreement {
 
 /// Runs `zeroskip bench model`.
 pub fn run(a: ModelArgs) -> anyhow::Result<()> {
-    let sparsity = a.sparsity.unwrap_or(0.9);
-    if !(0.0..1.0).contains(&sparsity) {
-        bail!("--sparsity {sparsity} is outside 0..1");
+    if !(0.0..1.0).contains(&a.sparsity) {
+        bail!("--sparsity {} is outside 0..1", a.sparsity);
     }
     if a.frames == 0 || a.repeat == 0 {
         bail!("--frames and --repeat must be at least 1");
@@ -163,7 +162,7 @@ pub fn run(a: ModelArgs) -> anyhow::Result<()> {
         None => {
             let dense = Model::random(ModelConfig::default(), a.seed)?;
             let mut sparse = dense.clone();
-            prune_magnitude(&mut sparse.weights, sparsity);
+            prune_magnitude(&mut sparse.weights, a.sparsity);
             (format!("random (seed {})", a.seed), dense, sparse, None)
         }
     };
