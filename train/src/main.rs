@@ -237,6 +237,17 @@ enum Command {
         #[arg(long)]
         valid_limit: Option<usize>,
     },
+    /// Average models of one configuration, weight by weight (checkpoint averaging, e.g. a
+    /// run's last epochs, `RUN/epochs/NN`). A weight zero in every model stays zero: models of
+    /// one pruning mask average to a model with that mask.
+    Average {
+        /// A model folder (model.json, model.safetensors); give two or more.
+        #[arg(long = "model", required = true, num_args = 1..)]
+        models: Vec<PathBuf>,
+        /// Output folder (created; must not hold a model already).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Greedy WER/CER and loss of a host-format model on a manifest.
     Eval {
         /// Model folder (model.json, model.safetensors).
@@ -620,6 +631,7 @@ fn main() -> Result<()> {
                 );
             }
         }
+        Command::Average { models, out } => average(&models, &out)?,
         Command::Eval {
             model,
             manifest,
@@ -634,6 +646,66 @@ fn main() -> Result<()> {
             println!("{}", serde_json::to_string_pretty(&e)?);
         }
     }
+    Ok(())
+}
+
+/// `zeroskip-train average`: the mean of `models` saved in `out`, with its sparsity printed.
+fn average(models: &[PathBuf], out: &Path) -> Result<()> {
+    if models.len() < 2 {
+        bail!("average needs two or more models (--model A --model B …)");
+    }
+    let paths = zeroskip::model::ModelPaths::resolve(out);
+    if paths.config.exists() {
+        bail!(
+            "{} already holds a model ({}); give a new folder",
+            out.display(),
+            paths.config.display()
+        );
+    }
+    let mut config: Option<(ModelConfig, &Path)> = None;
+    let mut weights = Vec::with_capacity(models.len());
+    for path in models {
+        let m = zeroskip::model::Model::load(path)
+            .with_context(|| format!("loading {}", path.display()))?;
+        match &config {
+            None => config = Some((m.config.clone(), path)),
+            Some((c, first)) if *c != m.config => bail!(
+                "{} has another configuration (model.json) than {}: only models of one architecture and front end can be averaged",
+                path.display(),
+                first.display()
+            ),
+            Some(_) => {}
+        }
+        weights.push(m.weights);
+    }
+    let Some((config, _)) = config else {
+        unreachable!("two or more models were loaded")
+    };
+    let mean = zeroskip::model::ModelWeights::mean(&weights)
+        .context("the models' tensors have different shapes")?;
+    let inputs: Vec<f64> = weights
+        .iter()
+        .map(|w| zeroskip::study::ModelStats::of_weights(w).sparsity)
+        .collect();
+    let model = zeroskip::model::Model::new(config, mean)?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    model
+        .save(out)
+        .with_context(|| format!("saving the averaged model in {}", out.display()))?;
+    let stats = zeroskip::study::ModelStats::of(&model);
+    eprintln!(
+        "averaged {} models into {}: {} of {} matrix weights non-zero ({:.2} % zeros; the inputs: {})",
+        models.len(),
+        out.display(),
+        stats.nonzero_weights,
+        stats.weights,
+        100.0 * stats.sparsity,
+        inputs
+            .iter()
+            .map(|s| format!("{:.2} %", 100.0 * s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     Ok(())
 }
 

@@ -82,3 +82,54 @@ fn matrix_weight_count_matches_the_host_tensors() {
         .sum();
     assert_eq!(counted, DeepSpeech::matrix_weights(&cfg));
 }
+
+#[test]
+fn average_saves_the_mean_of_its_models_and_refuses_another_architecture() {
+    let cfg = common::tiny_model();
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, other) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("other"),
+    );
+    let ma = Model::random(cfg.clone(), 1).unwrap();
+    let mb = Model::random(cfg.clone(), 2).unwrap();
+    ma.save(&a).unwrap();
+    mb.save(&b).unwrap();
+    let mut wider = cfg.clone();
+    wider.lstm_hidden += 1;
+    Model::random(wider, 3).unwrap().save(&other).unwrap();
+    let bin = env!("CARGO_BIN_EXE_zeroskip-train");
+    let run = |models: &[&std::path::Path], out: &str| {
+        let mut c = std::process::Command::new(bin);
+        c.arg("average");
+        for m in models {
+            c.arg("--model").arg(m);
+        }
+        c.arg("--out").arg(dir.path().join(out)).output().unwrap()
+    };
+
+    let ok = run(&[&a, &b], "mean");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let mean = Model::load(&dir.path().join("mean")).unwrap();
+    assert_eq!(mean.config, cfg);
+    let want = zeroskip::model::ModelWeights::mean(&[ma.weights, mb.weights]).unwrap();
+    assert_eq!(mean.weights, want);
+
+    let mixed = run(&[&a, &other], "mixed");
+    assert_eq!(mixed.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&mixed.stderr);
+    assert!(
+        err.contains("another configuration") && err.contains(other.to_str().unwrap()),
+        "{err}"
+    );
+    assert!(!dir.path().join("mixed").exists());
+
+    let again = run(&[&a, &b], "mean");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a model"));
+}

@@ -183,7 +183,11 @@ impl ModelWeights {
     /// Builds the weights from tensors in the order of [`tensor_specs`], each already checked
     /// against its spec's shape. `None` if the count or a length is wrong.
     pub(crate) fn from_ordered(cfg: &ModelConfig, values: Vec<Vec<f32>>) -> Option<Self> {
-        let specs = tensor_specs(cfg);
+        Self::from_specs(tensor_specs(cfg), values)
+    }
+
+    /// As [`ModelWeights::from_ordered`], with the shapes given tensor by tensor.
+    fn from_specs(specs: Vec<TensorSpec>, values: Vec<Vec<f32>>) -> Option<Self> {
         if values.len() != specs.len() {
             return None;
         }
@@ -219,6 +223,43 @@ impl ModelWeights {
             lstm_backward: lstm(&mut stack)?,
             out: dense(&mut stack)?,
         })
+    }
+
+    /// The element-wise mean of `models` (checkpoint averaging: the last epochs' models of a
+    /// run, averaged, are often a little better than any one of them). A weight that is zero
+    /// in every model stays exactly zero, so models sharing a pruning mask average to a model
+    /// with that mask. `None` if `models` is empty or their shapes differ.
+    pub fn mean(models: &[ModelWeights]) -> Option<ModelWeights> {
+        let tensors: Vec<Vec<TensorRef<'_>>> = models.iter().map(ModelWeights::tensors).collect();
+        let (first, rest) = tensors.split_first()?;
+        let same_shapes = |m: &Vec<TensorRef<'_>>| {
+            m.iter()
+                .zip(first)
+                .all(|(a, b)| a.view.shape() == b.view.shape())
+        };
+        if !rest.iter().all(same_shapes) {
+            return None;
+        }
+        let n = models.len() as f64;
+        let values = (0..first.len())
+            .map(|i| {
+                let mut sum: Vec<f64> = first[i].view.iter().map(|&v| f64::from(v)).collect();
+                for m in rest {
+                    for (s, &v) in sum.iter_mut().zip(m[i].view.iter()) {
+                        *s += f64::from(v);
+                    }
+                }
+                sum.into_iter().map(|s| (s / n) as f32).collect()
+            })
+            .collect();
+        let specs = first
+            .iter()
+            .map(|t| TensorSpec {
+                name: t.name,
+                shape: t.view.shape().to_vec(),
+            })
+            .collect();
+        Self::from_specs(specs, values)
     }
 
     /// Checks every tensor's shape against `cfg`; the first mismatch is returned.
