@@ -3,7 +3,9 @@
 //! pruning folder (`round-NN-SS/` sub-folders, one run each) reads as its rounds in order, and
 //! several runs (dense, then the pruning rounds) are laid end to end on one step axis. A run
 //! branched from another (`zeroskip-train train --branch-from`, a `"kind":"branch"` line) counts
-//! its steps on from its parent's, so it is drawn at its own steps, beside its parent.
+//! its steps on from its parent's, so it is drawn at its own steps, beside its parent; a branch
+//! that carries its parent on (started at the parent's last step, at the parent's sparsity: the
+//! same run given more epochs) is joined to it and drawn as one run.
 
 use super::StudyError;
 use serde::Deserialize;
@@ -20,6 +22,8 @@ pub struct RunLog {
     pub valid: Vec<ValidPoint>,
     /// The step it was branched from another run at, if it was.
     pub branched_at: Option<f64>,
+    /// The folder name of the run it was branched from, if it was.
+    pub branched_from: Option<String>,
 }
 
 /// One validation pass.
@@ -49,6 +53,8 @@ struct Line {
     wer: Option<f64>,
     #[serde(default)]
     cer: Option<f64>,
+    #[serde(default)]
+    from: Option<PathBuf>,
 }
 
 impl RunLog {
@@ -74,6 +80,7 @@ impl RunLog {
             train: vec![],
             valid: vec![],
             branched_at: None,
+            branched_from: None,
         };
         let lines: Vec<&str> = text.lines().collect();
         for (i, l) in lines.iter().enumerate() {
@@ -100,7 +107,14 @@ impl RunLog {
                     cer: line.cer,
                     sparsity: line.sparsity,
                 }),
-                "branch" => log.branched_at = Some(line.step),
+                "branch" => {
+                    log.branched_at = Some(line.step);
+                    log.branched_from = line
+                        .from
+                        .as_deref()
+                        .and_then(Path::file_name)
+                        .map(|n| n.to_string_lossy().into_owned());
+                }
                 _ => {}
             }
         }
@@ -130,7 +144,24 @@ impl RunLog {
                 })
                 .collect(),
             branched_at: self.branched_at.map(|s| s + offset),
+            branched_from: self.branched_from.clone(),
         }
+    }
+
+    /// Whether this branched log carries `parent` on: branched from it (by folder name) at its
+    /// last step, with the sparsity its last validation had (a dense run given more epochs, or
+    /// a pruned run fine-tuned longer), rather than starting something else from it (a pruning
+    /// schedule from a dense run). `parent_offset` is what was added to the parent's steps.
+    fn continues(&self, parent: &RunLog, parent_offset: f64) -> bool {
+        let zeros = |v: Option<&ValidPoint>| v.and_then(|v| v.sparsity).unwrap_or(0.0);
+        // a log already joined is named "first + second + …": its last run is the one carried on
+        let last_run = parent.name.rsplit(" + ").next();
+        self.branched_from.is_some()
+            && self.branched_from.as_deref() == last_run
+            && self
+                .branched_at
+                .is_some_and(|at| (at - (parent.last_step() - parent_offset)).abs() < 0.5)
+            && (zeros(self.valid.first()) - zeros(parent.valid.last())).abs() < 1e-6
     }
 }
 
@@ -163,18 +194,33 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>, StudyError> {
 
 /// Reads every run `paths` stand for ([`expand`]) and lays them end to end: each run's steps
 /// start where the previous one's ended, except a branched run's, which stay its own (they
-/// continue its parent's count).
+/// continue its parent's count); a branch that carries its parent on is joined to it (named
+/// `parent + branch`).
 pub fn read_sequence(paths: &[PathBuf]) -> Result<Vec<RunLog>, StudyError> {
-    let mut out = Vec::new();
+    let mut out: Vec<RunLog> = Vec::new();
+    // what was added to each of `out`'s steps
+    let mut offsets: Vec<f64> = Vec::new();
     let mut offset = 0.0f64;
     for p in paths {
         for run in expand(p)? {
             let log = RunLog::read(&run)?;
-            if log.branched_at.is_some() {
+            let parent = (0..out.len())
+                .rev()
+                .find(|&j| log.continues(&out[j], offsets[j]));
+            if let Some(j) = parent {
+                let more = log.shifted(offsets[j]);
+                let joined = &mut out[j];
+                joined.name = format!("{} + {}", joined.name, more.name);
+                joined.train.extend(more.train);
+                joined.valid.extend(more.valid);
+                offset = offset.max(joined.last_step());
+            } else if log.branched_at.is_some() {
+                offsets.push(0.0);
                 offset = offset.max(log.last_step());
                 out.push(log);
             } else {
                 let end = log.last_step();
+                offsets.push(offset);
                 out.push(log.shifted(offset));
                 offset += end;
             }
@@ -252,5 +298,41 @@ mod tests {
         assert_eq!(logs[1].valid[0].sparsity, Some(0.9));
         assert_eq!(logs[0].valid[0].sparsity, None);
         assert_eq!(logs[2].train[0].0, 250.0);
+    }
+
+    #[test]
+    fn a_branch_that_carries_its_parent_on_is_joined_to_it() {
+        let d = tempfile::tempdir().unwrap();
+        write_run(&d.path().join("first"), &[T1]);
+        write_run(&d.path().join("dense"), &[T1, T2, V1]);
+        // more epochs of the dense run (no sparsity), then more again
+        let more = [
+            r#"{"kind":"branch","from":"/runs/dense","step":100,"epoch":1}"#,
+            r#"{"kind":"train","step":150,"epoch":1,"loss":20.0}"#,
+            r#"{"kind":"valid","step":200,"epoch":1,"sparsity":0.0,"loss":25.0,"wer":0.5}"#,
+        ];
+        write_run(&d.path().join("dense-more"), &more);
+        let again = [
+            r#"{"kind":"branch","from":"/runs/dense-more","step":200,"epoch":2}"#,
+            r#"{"kind":"valid","step":300,"epoch":2,"loss":24.0}"#,
+        ];
+        write_run(&d.path().join("dense-again"), &again);
+        // a pruning schedule branched from the dense run's middle: a run of its own
+        let pruned = [
+            r#"{"kind":"branch","from":"/runs/dense","step":50,"epoch":0}"#,
+            r#"{"kind":"valid","step":100,"epoch":0,"sparsity":0.5,"loss":30.0}"#,
+        ];
+        write_run(&d.path().join("pruned"), &pruned);
+        let names = ["first", "dense", "dense-more", "dense-again", "pruned"];
+        let paths: Vec<PathBuf> = names.iter().map(|n| d.path().join(n)).collect();
+        let logs = read_sequence(&paths).unwrap();
+        let got: Vec<&str> = logs.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(got, ["first", "dense + dense-more + dense-again", "pruned"]);
+        // "dense" starts after "first" (50 steps): its continuations keep that offset
+        let steps: Vec<f64> = logs[1].valid.iter().map(|v| v.step).collect();
+        assert_eq!(steps, [150.0, 250.0, 350.0]);
+        assert_eq!(logs[1].train.last().unwrap().0, 200.0);
+        assert_eq!(logs[1].branched_at, None);
+        assert_eq!(logs[2].branched_at, Some(50.0));
     }
 }
