@@ -237,12 +237,14 @@ enum Command {
         #[arg(long)]
         valid_limit: Option<usize>,
     },
-    /// Average models of one configuration, weight by weight (checkpoint averaging, e.g. a
-    /// run's last epochs, `RUN/epochs/NN`). A weight zero in every model stays zero: models of
-    /// one pruning mask average to a model with that mask.
+    /// Average models of one configuration, weight by weight (checkpoint averaging).
+    ///
+    /// For a run's last epochs (`RUN/epochs/NN`), whose mean is often a little better than any
+    /// one of them. A weight zero in every model stays zero: models of one pruning mask average
+    /// to a model with that mask.
     Average {
         /// A model folder (model.json, model.safetensors); give two or more.
-        #[arg(long = "model", required = true, num_args = 1..)]
+        #[arg(long = "model", value_name = "MODEL", required = true, num_args = 1..)]
         models: Vec<PathBuf>,
         /// Output folder (created; must not hold a model already).
         #[arg(long)]
