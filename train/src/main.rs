@@ -664,33 +664,31 @@ fn average(models: &[PathBuf], out: &Path) -> Result<()> {
             paths.config.display()
         );
     }
-    let mut config: Option<(ModelConfig, &Path)> = None;
-    let mut weights = Vec::with_capacity(models.len());
-    for path in models {
-        let m = zeroskip::model::Model::load(path)
-            .with_context(|| format!("loading {}", path.display()))?;
-        match &config {
-            None => config = Some((m.config.clone(), path)),
-            Some((c, first)) if *c != m.config => bail!(
+    let loaded = models
+        .iter()
+        .map(|path| {
+            zeroskip::model::Model::load(path)
+                .with_context(|| format!("loading {}", path.display()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let config = loaded[0].config.clone();
+    for (m, path) in loaded.iter().zip(models).skip(1) {
+        if m.config != config {
+            bail!(
                 "{} has another configuration (model.json) than {}: only models of one architecture and front end can be averaged",
                 path.display(),
-                first.display()
-            ),
-            Some(_) => {}
+                models[0].display()
+            );
         }
-        weights.push(m.weights);
     }
-    let Some((config, _)) = config else {
-        unreachable!("two or more models were loaded")
-    };
+    let inputs: Vec<f64> = loaded
+        .iter()
+        .map(|m| zeroskip::study::ModelStats::of(m).sparsity)
+        .collect();
+    let weights: Vec<_> = loaded.into_iter().map(|m| m.weights).collect();
     let mean = zeroskip::model::ModelWeights::mean(&weights)
         .context("the models' tensors have different shapes")?;
-    let inputs: Vec<f64> = weights
-        .iter()
-        .map(|w| zeroskip::study::ModelStats::of_weights(w).sparsity)
-        .collect();
     let model = zeroskip::model::Model::new(config, mean)?;
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     model
         .save(out)
         .with_context(|| format!("saving the averaged model in {}", out.display()))?;

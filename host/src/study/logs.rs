@@ -156,8 +156,7 @@ impl RunLog {
         let zeros = |v: Option<&ValidPoint>| v.and_then(|v| v.sparsity).unwrap_or(0.0);
         // a log already joined is named "first + second + …": its last run is the one carried on
         let last_run = parent.name.rsplit(" + ").next();
-        self.branched_from.is_some()
-            && self.branched_from.as_deref() == last_run
+        self.branched_from.as_deref() == last_run
             && self
                 .branched_at
                 .is_some_and(|at| (at - (parent.last_step() - parent_offset)).abs() < 0.5)
