@@ -10,6 +10,7 @@ pub mod dense_baseline;
 pub mod features;
 pub mod golden;
 pub mod golden_net;
+pub mod lm;
 pub mod matrix_file;
 pub mod metrics;
 pub mod model;

@@ -36,6 +36,9 @@ enum Command {
     Calibrate(cli::calibrate::Args),
     /// Write a model's device image (what the card loads) and print its size and non-zeros.
     Image(cli::image::Args),
+    /// Build a word language model from transcripts, or tune its weights on a manifest.
+    #[command(subcommand)]
+    Lm(cli::lm::LmCommand),
 }
 
 fn main() {
@@ -49,6 +52,7 @@ fn main() {
         Command::Report(a) => cli::report::run(a),
         Command::Calibrate(a) => cli::calibrate::run(a),
         Command::Image(a) => cli::image::run(a),
+        Command::Lm(c) => cli::lm::run(c),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

@@ -6,6 +6,7 @@ use crate::audio::{read_wav, AudioError};
 use crate::ctc::{Alphabet, Decoder};
 use crate::features::{features, FeatureConfig, FeatureError};
 use crate::model::{log_softmax, Model};
+use ndarray::Array2;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -117,8 +118,49 @@ impl Transcriber {
     }
 
     /// The decoder in use.
-    pub fn decoder(&self) -> Decoder {
-        self.decoder
+    pub fn decoder(&self) -> &Decoder {
+        &self.decoder
+    }
+
+    /// The model's alphabet (labels to text).
+    pub fn alphabet(&self) -> &Alphabet {
+        &self.alphabet
+    }
+
+    /// The per-frame log probabilities (frames × labels) of one WAV file, before decoding,
+    /// with the seconds of audio: what [`Transcriber::transcribe_file`] decodes. For trying
+    /// several decoders on the same audio.
+    pub fn log_probs_file(&mut self, path: &Path) -> Result<(Array2<f32>, f64), TranscribeError> {
+        let audio = read_wav(path, self.features.sample_rate)?;
+        let mut timing = Timing::default();
+        let (lp, _) = self.log_probs(&audio.samples, path, &mut timing)?;
+        Ok((lp, audio.duration_s()))
+    }
+
+    fn log_probs(
+        &mut self,
+        samples: &[f32],
+        path: &Path,
+        timing: &mut Timing,
+    ) -> Result<(Array2<f32>, usize), TranscribeError> {
+        let start = Instant::now();
+        let frames =
+            features(samples, &self.features).map_err(|source| TranscribeError::Features {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        timing.features = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let logits =
+            self.backend
+                .logits(frames.view())
+                .map_err(|source| TranscribeError::Backend {
+                    path: path.to_path_buf(),
+                    backend: self.backend.name(),
+                    source,
+                })?;
+        timing.backend = start.elapsed().as_secs_f64();
+        Ok((log_softmax(logits.view()), frames.nrows()))
     }
 
     /// Transcribes one WAV file.
@@ -139,33 +181,15 @@ impl Transcriber {
         path: &Path,
     ) -> Result<Transcript, TranscribeError> {
         let mut timing = Timing::default();
+        let (log_probs, frames) = self.log_probs(samples, path, &mut timing)?;
         let start = Instant::now();
-        let frames =
-            features(samples, &self.features).map_err(|source| TranscribeError::Features {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        timing.features = start.elapsed().as_secs_f64();
-        let start = Instant::now();
-        let logits =
-            self.backend
-                .logits(frames.view())
-                .map_err(|source| TranscribeError::Backend {
-                    path: path.to_path_buf(),
-                    backend: self.backend.name(),
-                    source,
-                })?;
-        timing.backend = start.elapsed().as_secs_f64();
-        let start = Instant::now();
-        let decoded = self
-            .decoder
-            .decode(log_softmax(logits.view()).view(), self.alphabet.blank());
+        let decoded = self.decoder.decode(log_probs.view(), self.alphabet.blank());
         let text = self.alphabet.text(&decoded.labels);
         timing.decode = start.elapsed().as_secs_f64();
         Ok(Transcript {
             text,
             audio_seconds: samples.len() as f64 / f64::from(self.features.sample_rate.max(1)),
-            frames: frames.nrows(),
+            frames,
             log_prob: decoded.log_prob,
             timing,
         })

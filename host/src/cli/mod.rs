@@ -9,5 +9,6 @@ pub mod features;
 pub mod golden_args;
 pub mod image;
 pub mod inspect;
+pub mod lm;
 pub mod report;
 pub mod transcribe;

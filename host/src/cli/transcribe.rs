@@ -8,12 +8,14 @@ use super::golden_args::GoldenArgs;
 use crate::backend::{
     BackendKind, BackendOptions, Timing, TranscribeError, Transcriber, Transcript,
 };
-use crate::ctc::Decoder;
+use crate::ctc::{Alphabet, Decoder};
+use crate::lm::{LmWeights, WordScorer};
 use crate::model::{default_model, Model};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Model, backend and decoder options, shared by `transcribe` and `eval`.
@@ -28,9 +30,20 @@ pub struct ModelArgs {
     /// Where the model runs: `float` on the CPU, or `golden`, the bit-exact fixed-point model.
     #[arg(long, value_enum, default_value_t = BackendKind::Float)]
     pub backend: BackendKind,
-    /// CTC prefix beam search keeping N prefixes; without it, greedy (best-path) decoding.
+    /// CTC prefix beam search keeping N prefixes; without it, greedy (best-path) decoding
+    /// (or, with --lm, a beam of 64).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub beam: Option<u32>,
+    /// A word language model (ARPA file, gzipped or not, as `zeroskip lm build` writes) to
+    /// score the beam's prefixes with; words outside its vocabulary cannot be written.
+    #[arg(long, value_name = "FILE")]
+    pub lm: Option<PathBuf>,
+    /// The language model's weight α against the acoustic model (with --lm).
+    #[arg(long, value_name = "A", default_value_t = LmWeights::DEFAULT.alpha, requires = "lm")]
+    pub lm_alpha: f64,
+    /// The bonus β per word (with --lm).
+    #[arg(long, value_name = "B", default_value_t = LmWeights::DEFAULT.beta, requires = "lm")]
+    pub lm_beta: f64,
     #[command(flatten)]
     pub golden: GoldenArgs,
 }
@@ -44,12 +57,26 @@ pub struct Opened {
 }
 
 impl ModelArgs {
-    /// The decoder these options ask for.
-    pub fn decoder(&self) -> Decoder {
-        match self.beam {
-            Some(n) => Decoder::Beam(n as usize),
-            None => Decoder::Greedy,
-        }
+    /// The decoder these options ask for, for a model with `alphabet` (reads the language
+    /// model, if any).
+    pub fn decoder(&self, alphabet: &Alphabet) -> anyhow::Result<Decoder> {
+        let Some(path) = &self.lm else {
+            return Ok(match self.beam {
+                Some(n) => Decoder::Beam(n as usize),
+                None => Decoder::Greedy,
+            });
+        };
+        let lm = crate::lm::arpa::load(path)?;
+        let weights = LmWeights {
+            alpha: self.lm_alpha,
+            beta: self.lm_beta,
+        };
+        let scorer = WordScorer::new(Arc::new(lm), alphabet, weights)
+            .with_context(|| format!("cannot decode with the language model {}", path.display()))?;
+        Ok(Decoder::BeamLm {
+            width: self.beam.map_or(DEFAULT_LM_BEAM, |n| n as usize),
+            scorer: Arc::new(scorer),
+        })
     }
 
     /// A short name of the model for reports: its path, or `<built-in>`.
@@ -73,7 +100,12 @@ impl ModelArgs {
             options.golden = chosen.options;
             calibration = Some(chosen.calibration);
         }
-        let transcriber = Transcriber::with_options(model, self.backend, self.decoder(), &options)
+        let alphabet = model
+            .config
+            .alphabet()
+            .with_context(|| format!("the model {} has no valid alphabet", self.model_label()))?;
+        let decoder = self.decoder(&alphabet)?;
+        let transcriber = Transcriber::with_options(model, self.backend, decoder, &options)
             .with_context(|| format!("cannot open the {} backend", self.backend))?;
         Ok(Opened {
             transcriber,
@@ -82,12 +114,12 @@ impl ModelArgs {
     }
 }
 
-/// The decoder's name for reports: `greedy` or `beam:N`.
-pub fn decoder_label(d: Decoder) -> String {
-    match d {
-        Decoder::Greedy => "greedy".to_string(),
-        Decoder::Beam(n) => format!("beam:{n}"),
-    }
+/// The beam's width with a language model when `--beam` is not given.
+pub const DEFAULT_LM_BEAM: usize = 64;
+
+/// The decoder's name for reports: `greedy`, `beam:N` or `beam:N+lm(…)`.
+pub fn decoder_label(d: &Decoder) -> String {
+    d.label()
 }
 
 /// Arguments of `zeroskip transcribe`.

@@ -1,11 +1,43 @@
-//! CTC prefix beam search without a language model (Hannun et al., 2014): keeps the `width`
-//! most probable label prefixes, each with its probability of ending in a blank and in a
-//! non-blank, summed over the alignments that reach it. Prefixes live in a tree that grows
-//! by at most `width` nodes a frame, so a step costs O(width × labels) whatever the length.
+//! CTC prefix beam search (Hannun et al., 2014): keeps the `width` best label prefixes, each
+//! with its probability of ending in a blank and in a non-blank, summed over the alignments
+//! that reach it. Prefixes live in a tree that grows by at most `width` nodes a frame, so a
+//! step costs O(width × labels) whatever the length. A [`PrefixScorer`] may add its own score
+//! to each prefix (a language model, [`crate::lm::WordScorer`]) and forbid extensions;
+//! [`beam_search`] is the search without one.
 
 use super::{log_add, Decoded};
 use ndarray::ArrayView2;
 use std::collections::HashMap;
+
+/// What a beam search adds to a prefix's acoustic log probability. The score of a prefix is
+/// the sum of what [`PrefixScorer::extend`] gave for each of its labels, plus
+/// [`PrefixScorer::finish`] when it ends the utterance. Its state must depend on the labels
+/// alone.
+pub trait PrefixScorer {
+    /// What the scorer remembers of a prefix.
+    type State: Clone;
+    /// The empty prefix's state.
+    fn start(&self) -> Self::State;
+    /// The state after `label` (never the blank) and the log score it adds, or `None` if
+    /// the prefix may not go on with that label.
+    fn extend(&self, state: &Self::State, label: usize) -> Option<(Self::State, f64)>;
+    /// The log score of ending the utterance in `state`, or `None` if it may not end there.
+    fn finish(&self, state: &Self::State) -> Option<f64>;
+}
+
+/// No score of its own: the acoustic model alone.
+pub struct NoScorer;
+
+impl PrefixScorer for NoScorer {
+    type State = ();
+    fn start(&self) {}
+    fn extend(&self, _: &(), _: usize) -> Option<((), f64)> {
+        Some(((), 0.0))
+    }
+    fn finish(&self, _: &()) -> Option<f64> {
+        Some(0.0)
+    }
+}
 
 /// Probabilities (natural log) of one prefix: ending in a blank, ending in its last label.
 #[derive(Clone, Copy)]
@@ -25,26 +57,34 @@ impl PrefixScore {
     }
 }
 
-/// The prefixes alive so far, as a tree: node 0 is the empty prefix, every other node is its
-/// parent's prefix plus one label. Only prefixes that survived a frame get a node.
-struct Prefixes {
-    nodes: Vec<(usize, usize)>,
+/// One prefix: its parent and last label (`usize::MAX` for the empty prefix), the scorer's
+/// state and the sum of the scorer's scores along it.
+struct Node<S> {
+    parent: usize,
+    label: usize,
+    state: S,
+    score: f64,
 }
 
-impl Prefixes {
+/// The prefixes alive so far, as a tree: node 0 is the empty prefix, every other node is its
+/// parent's prefix plus one label. Only prefixes that survived a frame get a node.
+struct Prefixes<S> {
+    nodes: Vec<Node<S>>,
+}
+
+impl<S> Prefixes<S> {
     fn labels(&self, mut node: usize) -> Vec<usize> {
         let mut out = Vec::new();
         while node != 0 {
-            let (parent, label) = self.nodes[node];
-            out.push(label);
-            node = parent;
+            out.push(self.nodes[node].label);
+            node = self.nodes[node].parent;
         }
         out.reverse();
         out
     }
 
     fn last(&self, node: usize) -> Option<usize> {
-        (node != 0).then(|| self.nodes[node].1)
+        (node != 0).then(|| self.nodes[node].label)
     }
 }
 
@@ -55,14 +95,40 @@ enum Candidate {
     Extend(usize, usize),
 }
 
+/// A candidate with its acoustic score so far and, for an extension, the scorer's state and
+/// the prefix's scorer score.
+struct Pending<S> {
+    candidate: Candidate,
+    score: PrefixScore,
+    extension: Option<(S, f64)>,
+}
+
 /// Prefix beam search over `log_probs` (frames × labels) keeping `width` prefixes (a width of
 /// 0 counts as 1). Returns the most probable prefix; among equal scores, the one first reached
 /// (by beam rank, then label order), so the result is deterministic. No frames give an empty
 /// result with score 0.
 pub fn beam_search(log_probs: ArrayView2<f32>, blank: usize, width: usize) -> Decoded {
+    beam_search_scored(log_probs, blank, width, &NoScorer)
+}
+
+/// [`beam_search`] ranking prefixes by acoustic log probability plus `scorer`'s score (and,
+/// at the end, its [`PrefixScorer::finish`]). [`Decoded::log_prob`] stays the acoustic log
+/// probability of the prefix chosen. If no prefix may end (every one is refused by `finish`),
+/// the best one is taken without it.
+pub fn beam_search_scored<P: PrefixScorer>(
+    log_probs: ArrayView2<f32>,
+    blank: usize,
+    width: usize,
+    scorer: &P,
+) -> Decoded {
     let width = width.max(1);
     let mut tree = Prefixes {
-        nodes: vec![(0, usize::MAX)],
+        nodes: vec![Node {
+            parent: 0,
+            label: usize::MAX,
+            state: scorer.start(),
+            score: 0.0,
+        }],
     };
     let mut beam: Vec<(usize, PrefixScore)> = vec![(
         0,
@@ -76,19 +142,34 @@ pub fn beam_search(log_probs: ArrayView2<f32>, blank: usize, width: usize) -> De
         let alive: HashMap<(usize, usize), usize> = beam
             .iter()
             .filter(|(n, _)| *n != 0)
-            .map(|&(n, _)| (tree.nodes[n], n))
+            .map(|&(n, _)| ((tree.nodes[n].parent, tree.nodes[n].label), n))
             .collect();
-        let mut next: Vec<(Candidate, PrefixScore)> = Vec::with_capacity(beam.len() * row.len());
+        let mut next: Vec<Pending<P::State>> = Vec::with_capacity(beam.len() * row.len());
         let mut index: HashMap<Candidate, usize> = HashMap::with_capacity(beam.len() * row.len());
-        let mut slot = |c: Candidate, next: &mut Vec<(Candidate, PrefixScore)>| -> usize {
+        // The slot of a candidate, made on first use; None if the scorer refuses it.
+        let mut slot = |c: Candidate, next: &mut Vec<Pending<P::State>>| -> Option<usize> {
             let c = match c {
                 Candidate::Extend(p, l) => alive.get(&(p, l)).map_or(c, |&n| Candidate::Node(n)),
                 node => node,
             };
-            *index.entry(c).or_insert_with(|| {
-                next.push((c, PrefixScore::ZERO));
-                next.len() - 1
-            })
+            if let Some(&i) = index.get(&c) {
+                return Some(i);
+            }
+            let extension = match c {
+                Candidate::Node(_) => None,
+                Candidate::Extend(p, l) => {
+                    let parent = &tree.nodes[p];
+                    let (state, add) = scorer.extend(&parent.state, l)?;
+                    Some((state, parent.score + add))
+                }
+            };
+            next.push(Pending {
+                candidate: c,
+                score: PrefixScore::ZERO,
+                extension,
+            });
+            index.insert(c, next.len() - 1);
+            Some(next.len() - 1)
         };
         for &(node, score) in &beam {
             let total = score.total();
@@ -98,18 +179,22 @@ pub fn beam_search(log_probs: ArrayView2<f32>, blank: usize, width: usize) -> De
                     continue;
                 }
                 if label == blank {
-                    let i = slot(Candidate::Node(node), &mut next);
-                    next[i].1.blank = log_add(next[i].1.blank, total + p);
+                    if let Some(i) = slot(Candidate::Node(node), &mut next) {
+                        next[i].score.blank = log_add(next[i].score.blank, total + p);
+                    }
                     continue;
                 }
-                let i = slot(Candidate::Extend(node, label), &mut next);
                 if tree.last(node) == Some(label) {
                     // A repeat only extends the prefix after a blank; without one it collapses.
-                    next[i].1.non_blank = log_add(next[i].1.non_blank, score.blank + p);
-                    let j = slot(Candidate::Node(node), &mut next);
-                    next[j].1.non_blank = log_add(next[j].1.non_blank, score.non_blank + p);
-                } else {
-                    next[i].1.non_blank = log_add(next[i].1.non_blank, total + p);
+                    if let Some(i) = slot(Candidate::Extend(node, label), &mut next) {
+                        next[i].score.non_blank = log_add(next[i].score.non_blank, score.blank + p);
+                    }
+                    if let Some(j) = slot(Candidate::Node(node), &mut next) {
+                        next[j].score.non_blank =
+                            log_add(next[j].score.non_blank, score.non_blank + p);
+                    }
+                } else if let Some(i) = slot(Candidate::Extend(node, label), &mut next) {
+                    next[i].score.non_blank = log_add(next[i].score.non_blank, total + p);
                 }
             }
         }
@@ -122,20 +207,55 @@ pub fn beam_search(log_probs: ArrayView2<f32>, blank: usize, width: usize) -> De
         }
         // Rank by score; ties keep the order candidates were made in (stable sort), which
         // depends only on the input, so the result is deterministic.
-        next.sort_by(|a, b| b.1.total().total_cmp(&a.1.total()));
-        next.truncate(width);
-        beam = next
-            .into_iter()
-            .map(|(c, score)| match c {
-                Candidate::Node(n) => (n, score),
-                Candidate::Extend(parent, label) => {
-                    tree.nodes.push((parent, label));
-                    (tree.nodes.len() - 1, score)
+        let rank = |p: &Pending<P::State>| -> f64 {
+            p.score.total()
+                + match (p.candidate, &p.extension) {
+                    (_, Some((_, extra))) => *extra,
+                    (Candidate::Node(n), None) => tree.nodes[n].score,
+                    (Candidate::Extend(..), None) => f64::NEG_INFINITY,
                 }
+        };
+        let mut ranked: Vec<(f64, usize)> = next.iter().map(rank).zip(0..).collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(width);
+        let mut taken: Vec<Option<Pending<P::State>>> = next.into_iter().map(Some).collect();
+        beam = ranked
+            .into_iter()
+            .filter_map(|(_, i)| taken[i].take())
+            .map(|p| match (p.candidate, p.extension) {
+                (Candidate::Extend(parent, label), Some((state, extra))) => {
+                    tree.nodes.push(Node {
+                        parent,
+                        label,
+                        state,
+                        score: extra,
+                    });
+                    (tree.nodes.len() - 1, p.score)
+                }
+                // (An extension always carries its scorer state: `slot` makes it so.)
+                (Candidate::Node(n), _) | (Candidate::Extend(n, _), None) => (n, p.score),
             })
             .collect();
     }
-    let (node, score) = beam[0];
+    let ended = |with_finish: bool| {
+        beam.iter()
+            .enumerate()
+            .map(|(rank, &(n, s))| {
+                let node = &tree.nodes[n];
+                let end = if with_finish {
+                    scorer.finish(&node.state).unwrap_or(f64::NEG_INFINITY)
+                } else {
+                    0.0
+                };
+                (s.total() + node.score + end, rank)
+            })
+            .filter(|(x, _)| *x > f64::NEG_INFINITY)
+            .min_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)))
+    };
+    let best = ended(true)
+        .or_else(|| ended(false))
+        .map_or(0, |(_, rank)| rank);
+    let (node, score) = beam[best];
     Decoded {
         labels: tree.labels(node),
         log_prob: score.total(),

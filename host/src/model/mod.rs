@@ -11,7 +11,7 @@ mod config;
 mod default;
 mod error;
 mod forward;
-mod gzip;
+pub(crate) mod gzip;
 mod io;
 pub mod layers;
 mod weights;
