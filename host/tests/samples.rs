@@ -54,3 +54,13 @@ fn the_golden_fixed_point_backend_transcribes_every_sample_exactly() {
     let want: Vec<_> = samples().into_iter().map(|(_, t)| t).collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn with_the_committed_language_model_every_sample_is_still_exact() {
+    let lm = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models/default/lm.arpa.gz");
+    let want: Vec<_> = samples().into_iter().map(|(_, t)| t).collect();
+    for backend in ["float", "golden"] {
+        let got = transcribe(&["--lm", lm.to_str().unwrap(), "--backend", backend]);
+        assert_eq!(got, want, "{backend}");
+    }
+}

@@ -31,7 +31,7 @@ pub struct ModelArgs {
     #[arg(long, value_enum, default_value_t = BackendKind::Float)]
     pub backend: BackendKind,
     /// CTC prefix beam search keeping N prefixes; without it, greedy (best-path) decoding
-    /// (or, with --lm, a beam of 64).
+    /// (or, with --lm, a beam of 256).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub beam: Option<u32>,
     /// A word language model (ARPA file, gzipped or not, as `zeroskip lm build` writes) to
@@ -115,7 +115,7 @@ impl ModelArgs {
 }
 
 /// The beam's width with a language model when `--beam` is not given.
-pub const DEFAULT_LM_BEAM: usize = 64;
+pub const DEFAULT_LM_BEAM: usize = 256;
 
 /// The decoder's name for reports: `greedy`, `beam:N` or `beam:N+lm(…)`.
 pub fn decoder_label(d: &Decoder) -> String {

@@ -23,7 +23,7 @@ impl LmWeights {
     /// The weights `zeroskip transcribe --lm` uses unless told otherwise: tuned for the default
     /// model on the validation set (docs/RESULTS.md, "Decoding with a language model").
     pub const DEFAULT: LmWeights = LmWeights {
-        alpha: 0.8,
+        alpha: 1.2,
         beta: 1.0,
     };
 }
