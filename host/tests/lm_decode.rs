@@ -129,6 +129,21 @@ fn zero_weights_only_restrict_the_beam_to_the_vocabulary() {
 }
 
 #[test]
+fn a_trailing_space_is_not_written() {
+    let (s, a) = scorer(1.0, 1.0);
+    let lp = frames(&a, "set a timer ", 0.9, &[]);
+    assert_eq!(a.text(&greedy(lp.view(), a.blank()).labels), "set a timer ");
+    let d = Decoder::BeamLm {
+        width: 16,
+        scorer: s,
+    };
+    assert_eq!(
+        a.text(&d.decode(lp.view(), a.blank()).labels),
+        "set a timer"
+    );
+}
+
+#[test]
 fn a_word_outside_the_vocabulary_cannot_be_written() {
     let (s, a) = scorer(0.5, 1.0);
     let lp = frames(&a, "turn on the lamp", 0.95, &[]);

@@ -35,10 +35,12 @@ pub struct ModelArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub beam: Option<u32>,
     /// A word language model (ARPA file, gzipped or not, as `zeroskip lm build` writes) to
-    /// score the beam's prefixes with; words outside its vocabulary cannot be written.
+    /// score the beam's prefixes with; words outside its vocabulary cannot be written. The
+    /// repository's, for the default model: host/models/default/lm.arpa.gz.
     #[arg(long, value_name = "FILE")]
     pub lm: Option<PathBuf>,
-    /// The language model's weight α against the acoustic model (with --lm).
+    /// The language model's weight α against the acoustic model (with --lm; the default was
+    /// tuned for the default model on the validation set, `zeroskip lm tune`).
     #[arg(long, value_name = "A", default_value_t = LmWeights::DEFAULT.alpha, requires = "lm")]
     pub lm_alpha: f64,
     /// The bonus β per word (with --lm).

@@ -47,7 +47,13 @@ impl Decoder {
             Decoder::Greedy => greedy(log_probs, blank),
             Decoder::Beam(width) => beam_search(log_probs, blank, *width),
             Decoder::BeamLm { width, scorer } => {
-                beam_search_scored(log_probs, blank, *width, scorer.as_ref())
+                let mut d = beam_search_scored(log_probs, blank, *width, scorer.as_ref());
+                // A trailing space ends the last word as the end of the utterance does: the
+                // same words, so it is dropped from the text.
+                if d.labels.last() == Some(&scorer.space()) {
+                    d.labels.pop();
+                }
+                d
             }
         }
     }

@@ -135,6 +135,11 @@ impl WordScorer {
         })
     }
 
+    /// The space's label.
+    pub fn space(&self) -> usize {
+        self.space
+    }
+
     /// The weights.
     pub fn weights(&self) -> LmWeights {
         self.weights
