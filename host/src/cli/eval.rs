@@ -9,9 +9,7 @@
 //! backend, decoding) divided by the seconds of audio. With `--backend golden` the summary
 //! says where the activation ranges came from.
 
-use super::transcribe::{
-    decoder_label, error_chain, progress_bar, real_time_factor, ModelArgs, Opened,
-};
+use super::transcribe::{error_chain, progress_bar, real_time_factor, ModelArgs, Opened};
 use crate::backend::BackendKind;
 use crate::metrics::{char_errors, word_errors, Corpus, ErrorCounts};
 use anyhow::Context;
@@ -155,7 +153,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         model: args.model.model_label(),
         backend: args.model.backend,
         calibration,
-        decoder: decoder_label(transcriber.decoder()),
+        decoder: transcriber.decoder().label(),
         utterances: entries.len(),
         failed,
         wer: corpus.wer(),

@@ -4,7 +4,7 @@
 //! log probabilities and prints WER and CER for each, to choose the weights on a validation set.
 
 use super::eval::parse_manifest;
-use super::transcribe::{error_chain, progress_bar, ModelArgs};
+use super::transcribe::{error_chain, finite, progress_bar, ModelArgs};
 use crate::ctc::Decoder;
 use crate::lm::{arpa, build, LmWeights, NgramLm};
 use crate::metrics::Corpus;
@@ -51,10 +51,10 @@ pub struct TuneArgs {
     #[command(flatten)]
     model: ModelArgs,
     /// Values of α to try, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "0.4,0.6,0.8,1.0,1.3")]
+    #[arg(long, value_delimiter = ',', default_value = "0.4,0.8,1.2,1.6,2.0", value_parser = finite)]
     alphas: Vec<f64>,
     /// Values of β to try, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "0,1,2,3")]
+    #[arg(long, value_delimiter = ',', default_value = "0,1,2,3", value_parser = finite)]
     betas: Vec<f64>,
     /// Print one JSON document instead of a table.
     #[arg(long)]
@@ -187,7 +187,7 @@ fn run_tune(args: TuneArgs) -> anyhow::Result<()> {
     let alphabet = transcriber.alphabet().clone();
     let blank = alphabet.blank();
     let Decoder::BeamLm { width, scorer } = transcriber.decoder().clone() else {
-        anyhow::bail!("--lm gives a language-model decoder");
+        anyhow::bail!("internal error: --lm did not make a language-model decoder");
     };
     let bar = progress_bar(entries.len());
     bar.set_message("acoustic model");

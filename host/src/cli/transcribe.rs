@@ -41,10 +41,12 @@ pub struct ModelArgs {
     pub lm: Option<PathBuf>,
     /// The language model's weight α against the acoustic model (with --lm; the default was
     /// tuned for the default model on the validation set, `zeroskip lm tune`).
-    #[arg(long, value_name = "A", default_value_t = LmWeights::DEFAULT.alpha, requires = "lm")]
+    #[arg(long, value_name = "A", default_value_t = LmWeights::DEFAULT.alpha, requires = "lm",
+          value_parser = finite)]
     pub lm_alpha: f64,
     /// The bonus β per word (with --lm).
-    #[arg(long, value_name = "B", default_value_t = LmWeights::DEFAULT.beta, requires = "lm")]
+    #[arg(long, value_name = "B", default_value_t = LmWeights::DEFAULT.beta, requires = "lm",
+          value_parser = finite)]
     pub lm_beta: f64,
     #[command(flatten)]
     pub golden: GoldenArgs,
@@ -119,9 +121,12 @@ impl ModelArgs {
 /// The beam's width with a language model when `--beam` is not given.
 pub const DEFAULT_LM_BEAM: usize = 256;
 
-/// The decoder's name for reports: `greedy`, `beam:N` or `beam:N+lm(…)`.
-pub fn decoder_label(d: &Decoder) -> String {
-    d.label()
+/// A finite number (a language model weight): NaN and infinities are refused.
+pub fn finite(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(format!("{s:?} is not a finite number")),
+    }
 }
 
 /// Arguments of `zeroskip transcribe`.
@@ -224,7 +229,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             model: args.model.model_label(),
             backend: args.model.backend,
             calibration,
-            decoder: decoder_label(transcriber.decoder()),
+            decoder: transcriber.decoder().label(),
             files,
             failed,
         };

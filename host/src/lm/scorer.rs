@@ -155,7 +155,7 @@ impl WordScorer {
         self.unspellable
     }
 
-    /// The same language model with other weights (the trie is shared work; rebuilt here).
+    /// The same language model and trie with other weights.
     pub fn with_weights(&self, weights: LmWeights) -> Self {
         WordScorer {
             lm: Arc::clone(&self.lm),
