@@ -50,7 +50,7 @@ pub struct TuneArgs {
     manifest: PathBuf,
     #[command(flatten)]
     model: ModelArgs,
-    /// Values of α to try, comma-separated.
+    /// Values of α to try, comma-separated (these grids replace --lm-alpha and --lm-beta).
     #[arg(long, value_delimiter = ',', default_value = "0.4,0.8,1.2,1.6,2.0", value_parser = finite)]
     alphas: Vec<f64>,
     /// Values of β to try, comma-separated.
