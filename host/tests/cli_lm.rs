@@ -12,6 +12,22 @@ fn write(path: &Path, body: &str) {
     std::fs::write(path, body).unwrap();
 }
 
+/// `zeroskip lm build --text-from TRAIN --order 2 --out OUT` and more arguments.
+fn build_order_2(train: &Path, out: &Path, more: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "lm",
+        "build",
+        "--text-from",
+        s(train),
+        "--order",
+        "2",
+        "--out",
+        s(out),
+    ];
+    args.extend_from_slice(more);
+    zeroskip(&args)
+}
+
 #[test]
 fn build_writes_an_arpa_model_and_checks_a_manifest() {
     let dir = tempfile::tempdir().unwrap();
@@ -23,18 +39,7 @@ fn build_writes_an_arpa_model_and_checks_a_manifest() {
     );
     write(&valid, "d.wav\tturn on the kettle\n");
     let out_file = dir.path().join("lm.arpa.gz");
-    let out = zeroskip(&[
-        "lm",
-        "build",
-        "--text-from",
-        s(&train),
-        "--order",
-        "2",
-        "--out",
-        s(&out_file),
-        "--check",
-        s(&valid),
-    ]);
+    let out = build_order_2(&train, &out_file, &["--check", s(&valid)]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stdout.contains("order 2 from 3 sentences"), "{stdout}");
@@ -44,16 +49,7 @@ fn build_writes_an_arpa_model_and_checks_a_manifest() {
     assert!(lm.id("timer").is_some() && lm.id("kettle").is_none());
     // The same command writes the same bytes.
     let again = dir.path().join("again.arpa.gz");
-    let out = zeroskip(&[
-        "lm",
-        "build",
-        "--text-from",
-        s(&train),
-        "--order",
-        "2",
-        "--out",
-        s(&again),
-    ]);
+    let out = build_order_2(&train, &again, &[]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         std::fs::read(&out_file).unwrap(),

@@ -5,9 +5,7 @@
 
 use ndarray::Array2;
 use std::sync::Arc;
-use zeroskip::ctc::{
-    beam_search, beam_search_scored, greedy, sequence_log_prob, Alphabet, Decoder, NoScorer,
-};
+use zeroskip::ctc::{beam_search, greedy, sequence_log_prob, Alphabet, Decoder};
 use zeroskip::lm::{build, LmWeights, WordScorer};
 
 const TEXT: [&str; 5] = [
@@ -53,6 +51,15 @@ fn frames(a: &Alphabet, text: &str, p: f32, swaps: &[(usize, char, f32)]) -> Arr
     out.mapv(f32::ln)
 }
 
+/// The text `s` decodes `lp` to with a beam of `width`.
+fn decode_lm(s: &Arc<WordScorer>, a: &Alphabet, lp: &Array2<f32>, width: usize) -> String {
+    let d = Decoder::BeamLm {
+        width,
+        scorer: Arc::clone(s),
+    };
+    a.text(&d.decode(lp.view(), a.blank()).labels)
+}
+
 fn scorer(alpha: f64, beta: f64) -> (Arc<WordScorer>, Alphabet) {
     let a = Alphabet::english();
     let (lm, _) = build(TEXT, 3).unwrap();
@@ -73,14 +80,7 @@ fn the_language_model_mends_a_slightly_wrong_letter() {
         a.text(&beam_search(lp.view(), a.blank(), 16).labels),
         "turn of the light"
     );
-    let d = Decoder::BeamLm {
-        width: 16,
-        scorer: s,
-    };
-    assert_eq!(
-        a.text(&d.decode(lp.view(), a.blank()).labels),
-        "turn on the light"
-    );
+    assert_eq!(decode_lm(&s, &a, &lp, 16), "turn on the light");
 }
 
 #[test]
@@ -89,14 +89,7 @@ fn what_the_acoustic_model_hears_clearly_is_kept() {
     // A new sentence of known words, heard clearly: the language model must not rewrite it
     // into a sentence it has seen ("turn on the light").
     let lp = frames(&a, "turn on the timer", 0.95, &[]);
-    let d = Decoder::BeamLm {
-        width: 32,
-        scorer: s,
-    };
-    assert_eq!(
-        a.text(&d.decode(lp.view(), a.blank()).labels),
-        "turn on the timer"
-    );
+    assert_eq!(decode_lm(&s, &a, &lp, 32), "turn on the timer");
 }
 
 #[test]
@@ -120,12 +113,6 @@ fn zero_weights_only_restrict_the_beam_to_the_vocabulary() {
             lm.log_prob
         );
     }
-    // The same search with no scorer is the plain beam search.
-    let lp = frames(&a, "set a timer", 0.6, &[(4, 'e', 0.3)]);
-    assert_eq!(
-        beam_search_scored(lp.view(), a.blank(), 8, &NoScorer),
-        beam_search(lp.view(), a.blank(), 8)
-    );
 }
 
 #[test]
@@ -133,28 +120,14 @@ fn a_trailing_space_is_not_written() {
     let (s, a) = scorer(1.0, 1.0);
     let lp = frames(&a, "set a timer ", 0.9, &[]);
     assert_eq!(a.text(&greedy(lp.view(), a.blank()).labels), "set a timer ");
-    let d = Decoder::BeamLm {
-        width: 16,
-        scorer: s,
-    };
-    assert_eq!(
-        a.text(&d.decode(lp.view(), a.blank()).labels),
-        "set a timer"
-    );
+    assert_eq!(decode_lm(&s, &a, &lp, 16), "set a timer");
 }
 
 #[test]
 fn a_word_outside_the_vocabulary_cannot_be_written() {
     let (s, a) = scorer(0.5, 1.0);
     let lp = frames(&a, "turn on the lamp", 0.95, &[]);
-    let text = a.text(
-        &Decoder::BeamLm {
-            width: 32,
-            scorer: s,
-        }
-        .decode(lp.view(), a.blank())
-        .labels,
-    );
+    let text = decode_lm(&s, &a, &lp, 32);
     assert!(!text.contains("lamp"), "{text}");
     assert!(text.starts_with("turn on the"), "{text}");
 }

@@ -5,12 +5,12 @@
 //! `--calibrate` WAVs are given. Prints what it measured. A file that cannot be read stops the
 //! run, naming it, before anything is written.
 
-use super::eval::parse_manifest;
+use super::eval::read_manifest;
 use super::golden_args::wav_features;
 use super::transcribe::progress_bar;
 use crate::model::Model;
 use crate::quant::{calibrate, CalibrationFile, Ranges};
-use anyhow::{bail, Context};
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `zeroskip calibrate`.
@@ -54,12 +54,7 @@ fn inputs(args: &Args) -> anyhow::Result<(Vec<PathBuf>, String)> {
         };
         return Ok((args.wavs.clone(), source));
     };
-    let text = std::fs::read_to_string(manifest)
-        .with_context(|| format!("cannot read the manifest {}", manifest.display()))?;
-    let entries = parse_manifest(&text, manifest)?;
-    if entries.is_empty() {
-        bail!("the manifest {} lists no files", manifest.display());
-    }
+    let entries = read_manifest(manifest)?;
     let n = args
         .limit
         .map_or(entries.len(), |l| usize::try_from(l).unwrap_or(usize::MAX));

@@ -38,6 +38,18 @@ pub struct Entry {
     pub reference: String,
 }
 
+/// Reads and parses the manifest `path`; a manifest that lists no files is an error (naming
+/// it), as is one that cannot be read.
+pub fn read_manifest(path: &Path) -> anyhow::Result<Vec<Entry>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the manifest {}", path.display()))?;
+    let entries = parse_manifest(&text, path)?;
+    if entries.is_empty() {
+        anyhow::bail!("the manifest {} lists no files", path.display());
+    }
+    Ok(entries)
+}
+
 /// Parses a manifest's text; `manifest` names it in errors and gives the folder relative paths
 /// start from.
 pub fn parse_manifest(text: &str, manifest: &Path) -> anyhow::Result<Vec<Entry>> {
@@ -100,12 +112,7 @@ struct Report {
 
 /// Runs `zeroskip eval`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&args.manifest)
-        .with_context(|| format!("cannot read the manifest {}", args.manifest.display()))?;
-    let entries = parse_manifest(&text, &args.manifest)?;
-    if entries.is_empty() {
-        anyhow::bail!("the manifest {} lists no files", args.manifest.display());
-    }
+    let entries = read_manifest(&args.manifest)?;
     let Opened {
         mut transcriber,
         calibration,

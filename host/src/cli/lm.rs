@@ -3,12 +3,11 @@
 //! words, perplexity); `tune` decodes a manifest once per (α, β) pair from the same acoustic
 //! log probabilities and prints WER and CER for each, to choose the weights on a validation set.
 
-use super::eval::parse_manifest;
+use super::eval::read_manifest;
 use super::transcribe::{error_chain, finite, progress_bar, ModelArgs};
 use crate::ctc::Decoder;
 use crate::lm::{arpa, build, LmWeights, NgramLm};
 use crate::metrics::Corpus;
-use anyhow::Context;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -71,9 +70,7 @@ pub fn run(command: LmCommand) -> anyhow::Result<()> {
 
 /// The transcripts of a manifest.
 fn transcripts(manifest: &Path) -> anyhow::Result<Vec<String>> {
-    let text = std::fs::read_to_string(manifest)
-        .with_context(|| format!("cannot read the manifest {}", manifest.display()))?;
-    Ok(parse_manifest(&text, manifest)?
+    Ok(read_manifest(manifest)?
         .into_iter()
         .map(|e| e.reference)
         .collect())
@@ -177,12 +174,7 @@ fn run_tune(args: TuneArgs) -> anyhow::Result<()> {
     if args.alphas.is_empty() || args.betas.is_empty() {
         anyhow::bail!("give at least one value to --alphas and to --betas");
     }
-    let text = std::fs::read_to_string(&args.manifest)
-        .with_context(|| format!("cannot read the manifest {}", args.manifest.display()))?;
-    let entries = parse_manifest(&text, &args.manifest)?;
-    if entries.is_empty() {
-        anyhow::bail!("the manifest {} lists no files", args.manifest.display());
-    }
+    let entries = read_manifest(&args.manifest)?;
     let mut transcriber = args.model.open()?.transcriber;
     let alphabet = transcriber.alphabet().clone();
     let blank = alphabet.blank();

@@ -284,6 +284,43 @@ mod tests {
         assert!(pb > pg);
     }
 
+    /// Refuses label `.0`, adds `.1` for every other label, and refuses to end on the empty
+    /// prefix when `.2`.
+    struct Refuse(usize, f64, bool);
+
+    impl PrefixScorer for Refuse {
+        type State = usize;
+        fn start(&self) -> usize {
+            0
+        }
+        fn extend(&self, labels: &usize, label: usize) -> Option<(usize, f64)> {
+            (label != self.0).then_some((labels + 1, self.1))
+        }
+        fn finish(&self, labels: &usize) -> Option<f64> {
+            (!self.2 || *labels > 0).then_some(0.0)
+        }
+    }
+
+    #[test]
+    fn a_scorer_refuses_labels_tips_the_ranking_and_keeps_the_acoustic_score() {
+        // One frame over {a, b, blank}: a 0.5, b 0.3, blank 0.2.
+        let p = array![[0.5f32, 0.3, 0.2]].mapv(f32::ln);
+        assert_eq!(beam_search(p.view(), 2, 4).labels, vec![0]);
+        let no_a = beam_search_scored(p.view(), 2, 4, &Refuse(0, 0.0, false));
+        assert_eq!(no_a.labels, vec![1]);
+        assert!((no_a.log_prob - 0.3f64.ln()).abs() < 1e-6);
+        // Blank wins a frame of its own; a bonus of 1 per label makes "a" win (ln 0.4 + 1 >
+        // ln 0.6), and the score returned is still the acoustic ln 0.4.
+        let q = array![[0.4f32, 0.0, 0.6]].mapv(f32::ln);
+        assert_eq!(beam_search(q.view(), 2, 4).labels, Vec::<usize>::new());
+        let tipped = beam_search_scored(q.view(), 2, 4, &Refuse(1, 1.0, false));
+        assert_eq!(tipped.labels, vec![0]);
+        assert!((tipped.log_prob - 0.4f64.ln()).abs() < 1e-6);
+        // Refusing to end empty picks the best prefix that may end.
+        let ended = beam_search_scored(q.view(), 2, 4, &Refuse(1, 0.0, true));
+        assert_eq!(ended.labels, vec![0]);
+    }
+
     #[test]
     fn separates_repeats_by_blank() {
         // a - a: "aa"; a a a: "a".

@@ -149,14 +149,15 @@ impl NgramLm {
             self.unk
         };
         let context = &context[context.len().saturating_sub(self.order() - 1)..];
-        let mut key: Vec<u32> = Vec::with_capacity(context.len() + 1);
+        // On the decoder's path: the key lives on the stack (order ≤ MAX_ORDER).
+        let mut key = [0u32; MAX_ORDER];
         let mut backoff = 0.0f64;
         for start in 0..=context.len() {
             let history = &context[start..];
-            key.clear();
-            key.extend_from_slice(history);
-            key.push(word);
-            if let Some(e) = self.entry(&key) {
+            let n = history.len() + 1;
+            key[..n - 1].copy_from_slice(history);
+            key[n - 1] = word;
+            if let Some(e) = self.entry(&key[..n]) {
                 return backoff + f64::from(e.log10_prob);
             }
             if let Some(e) = self.entry(history) {

@@ -68,7 +68,7 @@ pub struct WordScorer {
     lm: Arc<NgramLm>,
     weights: LmWeights,
     space: usize,
-    trie: Vec<TrieNode>,
+    trie: Arc<Vec<TrieNode>>,
     /// Vocabulary words that the alphabet cannot spell (left out of the trie).
     unspellable: usize,
 }
@@ -130,7 +130,7 @@ impl WordScorer {
             lm,
             weights,
             space,
-            trie,
+            trie: Arc::new(trie),
             unspellable,
         })
     }
@@ -161,7 +161,7 @@ impl WordScorer {
             lm: Arc::clone(&self.lm),
             weights,
             space: self.space,
-            trie: self.trie.clone(),
+            trie: Arc::clone(&self.trie),
             unspellable: self.unspellable,
         }
     }
