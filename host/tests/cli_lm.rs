@@ -58,6 +58,54 @@ fn build_writes_an_arpa_model_and_checks_a_manifest() {
 }
 
 #[test]
+fn build_learns_plain_text_with_its_repeats_alone_or_beside_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let text_file = dir.path().join("text.txt");
+    // blank lines skipped; a repeated sentence counts each time
+    write(
+        &text_file,
+        "turn on the light\n\nturn on the light\n  set a timer  \n",
+    );
+    let out_file = dir.path().join("lm.arpa");
+    let out = zeroskip(&[
+        "lm",
+        "build",
+        "--text",
+        s(&text_file),
+        "--order",
+        "2",
+        "--out",
+        s(&out_file),
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("order 2 from 3 sentences"), "{stdout}");
+    let lm = arpa::load(&out_file).unwrap();
+    assert!(lm.id("timer").is_some());
+    // twice "turn on the light" against once "set a timer": the repeat weighs
+    let p = |w: &[&str]| lm.sentence_log10_prob(w.iter().copied());
+    assert!(p(&["turn", "on", "the", "light"]) > p(&["set", "a", "timer"]));
+    // beside a manifest: both texts are learnt
+    let train = dir.path().join("train.tsv");
+    write(&train, "a.wav\tcall mum\n");
+    let out = build_order_2(&train, &out_file, &["--text", s(&text_file)]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("order 2 from 4 sentences"), "{stdout}");
+    let lm = arpa::load(&out_file).unwrap();
+    assert!(lm.id("mum").is_some() && lm.id("timer").is_some());
+    // a text without a sentence, and no text at all, are refused
+    let empty = dir.path().join("empty.txt");
+    write(&empty, "\n  \n");
+    let out = zeroskip(&["lm", "build", "--text", s(&empty), "--out", s(&out_file)]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("empty.txt holds no sentence"), "{stderr}");
+    let out = zeroskip(&["lm", "build", "--out", s(&out_file)]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
+}
+
+#[test]
 fn build_names_what_is_wrong() {
     let dir = tempfile::tempdir().unwrap();
     let train = dir.path().join("train.tsv");

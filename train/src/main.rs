@@ -63,6 +63,20 @@ enum Command {
     },
     /// Print every word the sentence grammar can produce (docs/CORPUS.md lists them).
     Vocab,
+    /// Write text for the word language model: sentences of the grammar on the training side
+    /// of the corpus's split rule (never a validation or test sentence of the corpus of the
+    /// same seed), one per line, repeats kept; `zeroskip lm build --text FILE` learns from it.
+    Text {
+        /// Output file (one sentence per line).
+        #[arg(long)]
+        out: PathBuf,
+        /// Sentences to write.
+        #[arg(long)]
+        sentences: usize,
+        /// The corpus seed whose split rule the text must respect.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Copy a few held-out utterances (one per speaker of a split, picked by a seed) and a
     /// manifest into a folder: how the repository's `samples/` is made.
     Samples {
@@ -457,6 +471,26 @@ fn main() -> Result<()> {
                 "{} samples and manifest.tsv in {}",
                 rows.len(),
                 out.display()
+            );
+        }
+        Command::Text {
+            out,
+            sentences,
+            seed,
+        } => {
+            if sentences == 0 {
+                bail!("--sentences 0: ask for at least one sentence");
+            }
+            let text = corpus::plan::training_text(seed, sentences);
+            let mut body = text.join("\n");
+            body.push('\n');
+            std::fs::write(&out, body).with_context(|| format!("writing {}", out.display()))?;
+            let distinct: std::collections::HashSet<&String> = text.iter().collect();
+            eprintln!(
+                "{}: {} sentences ({} distinct) of seed {seed}'s training side",
+                out.display(),
+                text.len(),
+                distinct.len()
             );
         }
         Command::Vocab => {

@@ -25,10 +25,18 @@ pub enum LmCommand {
 /// Arguments of `zeroskip lm build`.
 #[derive(clap::Args, Debug)]
 pub struct BuildArgs {
-    /// A manifest (`path<TAB>transcript` lines) whose transcripts are the text to learn; may
+    /// A manifest (`path<TAB>transcript` lines) whose transcripts are text to learn; may
     /// be given several times. Give the training set's only, never the test set's.
-    #[arg(long = "text-from", value_name = "MANIFEST", required = true)]
+    #[arg(
+        long = "text-from",
+        value_name = "MANIFEST",
+        required_unless_present = "text"
+    )]
     text_from: Vec<PathBuf>,
+    /// A plain text file, one sentence per line (blank lines skipped), to learn too, e.g. from
+    /// `zeroskip-train text`; may be given several times.
+    #[arg(long, value_name = "FILE")]
+    text: Vec<PathBuf>,
     /// The order (words of context + 1), 1 to 6.
     #[arg(long, default_value_t = 3)]
     order: usize,
@@ -76,6 +84,22 @@ fn transcripts(manifest: &Path) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
+/// The sentences of a plain text file, one per line, blank lines skipped.
+fn text_lines(path: &Path) -> anyhow::Result<Vec<String>> {
+    let body = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+    let lines: Vec<String> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if lines.is_empty() {
+        anyhow::bail!("{} holds no sentence", path.display());
+    }
+    Ok(lines)
+}
+
 /// Out-of-vocabulary words and perplexity of `sentences` under `lm`.
 #[derive(Debug, Serialize, PartialEq)]
 pub struct Check {
@@ -113,6 +137,9 @@ fn run_build(args: BuildArgs) -> anyhow::Result<()> {
     let mut text = Vec::new();
     for m in &args.text_from {
         text.extend(transcripts(m)?);
+    }
+    for f in &args.text {
+        text.extend(text_lines(f)?);
     }
     let (lm, report) = build(text.iter().map(String::as_str), args.order)?;
     arpa::save(&lm, &args.out)?;

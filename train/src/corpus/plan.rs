@@ -245,6 +245,26 @@ pub fn plan(counts: Counts, seed: u64) -> Result<Vec<Utterance>, CorpusError> {
     Ok(out)
 }
 
+/// Seed (xor the corpus seed) of [`training_text`]'s sentences.
+const TEXT_SENTENCE_SALT: u64 = 0x7465_7874_0000_0001;
+
+/// `n` sentences of the grammar on the training side of the split rule ([`split_of`] with the
+/// corpus seed), as often as the grammar says them (repeats kept): text for the word language
+/// model, as a large text corpus of the domain would be, never holding a validation or test
+/// sentence of the corpus made with the same seed. Drawn from a random stream of its own, so a
+/// text of `m < n` sentences is a prefix of one of `n`.
+pub fn training_text(seed: u64, n: usize) -> Vec<String> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ TEXT_SENTENCE_SALT);
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let text = sentence(&mut rng);
+        if split_of(&text, seed) == Split::Train {
+            out.push(text);
+        }
+    }
+    out
+}
+
 /// Seeds (xor the corpus seed) of the festival utterances' sentences and voices.
 const FESTIVAL_SENTENCE_SALT: u64 = 0x6665_7374_0000_0001;
 const FESTIVAL_VOICE_SALT: u64 = 0x6665_7374_0000_0002;
@@ -694,6 +714,34 @@ mod tests {
             assert_eq!(ids.len(), counts().of(split));
             assert_eq!(ids[0], format!("{}-000000", split.name()));
         }
+    }
+
+    #[test]
+    fn training_text_holds_no_held_out_sentence_and_is_a_function_of_the_seed() {
+        let seed = 7;
+        let text = training_text(seed, 3000);
+        assert_eq!(text.len(), 3000);
+        assert!(text.iter().all(|t| split_of(t, seed) == Split::Train));
+        // no validation or test sentence of the corpus of the same seed
+        let held_out: HashSet<String> = plan(counts(), seed)
+            .unwrap()
+            .into_iter()
+            .filter(|u| u.split != Split::Train)
+            .map(|u| u.text)
+            .collect();
+        assert!(!held_out.is_empty());
+        assert!(text.iter().all(|t| !held_out.contains(t)));
+        // the grammar's own frequencies: frequent sentences come back
+        let distinct: HashSet<&String> = text.iter().collect();
+        assert!(distinct.len() < text.len(), "{} distinct", distinct.len());
+        assert!(
+            distinct.len() > text.len() / 4,
+            "{} distinct",
+            distinct.len()
+        );
+        // a shorter text is a prefix; another seed another text
+        assert_eq!(training_text(seed, 100)[..], text[..100]);
+        assert_ne!(training_text(seed + 1, 100), text[..100].to_vec());
     }
 
     #[test]
