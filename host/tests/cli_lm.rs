@@ -101,6 +101,14 @@ fn build_learns_plain_text_with_its_repeats_alone_or_beside_manifests() {
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("empty.txt holds no sentence"), "{stderr}");
+    let missing = dir.path().join("missing.txt");
+    let out = zeroskip(&["lm", "build", "--text", s(&missing), "--out", s(&out_file)]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot read the text") && stderr.contains("missing.txt"),
+        "{stderr}"
+    );
     let out = zeroskip(&["lm", "build", "--out", s(&out_file)]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
 }

@@ -8,6 +8,7 @@ use super::transcribe::{error_chain, finite, progress_bar, ModelArgs};
 use crate::ctc::Decoder;
 use crate::lm::{arpa, build, LmWeights, NgramLm};
 use crate::metrics::Corpus;
+use anyhow::Context;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -87,7 +88,7 @@ fn transcripts(manifest: &Path) -> anyhow::Result<Vec<String>> {
 /// The sentences of a plain text file, one per line, blank lines skipped.
 fn text_lines(path: &Path) -> anyhow::Result<Vec<String>> {
     let body = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+        .with_context(|| format!("cannot read the text {}", path.display()))?;
     let lines: Vec<String> = body
         .lines()
         .map(str::trim)
