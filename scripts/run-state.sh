@@ -8,15 +8,33 @@
 #
 # `runs/NAME/` holds config.json, log.jsonl (cut at the checkpoint's step, so the resumed run's
 # lines follow on without repeats), checkpoint.tar.gz (model, Adam state, masks, state.json: the
-# resume is exact) and best.tar.gz (the run's best model, when it has one). Archives are written
+# resume is exact), best.tar.gz (the run's best model, when it has one) and epoch-NN.tar.gz (the
+# models after the run's last three epochs, RUN/epochs/NN, once they exist: what `zeroskip-train
+# average` takes at the end, when those epochs span machines). Archives are written
 # reproducibly (sorted names, fixed times and owners, gzip -n).
 set -euo pipefail
 
 die() { echo "run-state: $*" >&2; exit 1; }
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-1}"; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-1}"; }
 
 step_of() { # STATE_JSON: the step a checkpoint was taken at
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["step"])' "$1" || die "$1: no step"
+}
+
+last_epochs() { # RUN STATE_JSON: the NN of RUN/epochs/NN among the run's last three epochs that
+  # the checkpoint has finished (a model written past the checkpoint belongs to lost work)
+  python3 - "$1" "$2" <<'EOF' || die "$1: cannot list its epoch models"
+import json, os, sys
+run, state = sys.argv[1], sys.argv[2]
+total = json.load(open(os.path.join(run, "config.json")))["epochs"]
+done = json.load(open(state))["epoch"]  # epochs finished at the checkpoint
+d = os.path.join(run, "epochs")
+names = sorted(os.listdir(d)) if os.path.isdir(d) else []
+for n in names:
+    if n.isdigit() and max(1, total - 2) <= int(n) <= done and \
+            os.path.isfile(os.path.join(d, n, "model.json")):
+        print(n)
+EOF
 }
 
 pack() { # DIR ARCHIVE: the files of DIR (no subfolders) into a reproducible .tar.gz
@@ -65,6 +83,11 @@ EOF
   else
     rm -f "$dest/best.tar.gz"
   fi
+  rm -f "$dest"/epoch-*.tar.gz
+  local nn
+  for nn in $(last_epochs "$run" "$ckpt/state.json"); do
+    pack "$run/epochs/$nn" "$dest/epoch-$nn.tar.gz"
+  done
   echo "run-state: saved $run (step $step) to $dest: $(du -sh "$dest" | cut -f1)"
 }
 
@@ -84,6 +107,15 @@ restore() {
     mkdir -p "$run/best"
     tar -C "$run/best" -xzf "$src/best.tar.gz"
   fi
+  local archive nn
+  for archive in "$src"/epoch-*.tar.gz; do
+    [ -f "$archive" ] || continue
+    nn=${archive##*/epoch-}
+    nn=${nn%.tar.gz}
+    rm -rf "$run/epochs/$nn"
+    mkdir -p "$run/epochs/$nn"
+    tar -C "$run/epochs/$nn" -xzf "$archive"
+  done
   cp "$src/config.json" "$run/config.json"
   [ -f "$src/log.jsonl" ] && cp "$src/log.jsonl" "$run/log.jsonl"
   echo "run-state: restored $src into $run (step $(step_of "$run/checkpoint/state.json"))"

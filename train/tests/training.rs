@@ -410,6 +410,26 @@ fn global_balanced_masks_share_one_threshold_across_matrices_and_balance_pes_wit
     );
 }
 
+/// `bash scripts/run-state.sh ARGS…`.
+fn run_state_sh(args: &[&std::path::Path]) -> std::process::Output {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/run-state.sh");
+    std::process::Command::new("bash")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `bash scripts/run-state.sh ARGS…`, which must succeed.
+fn run_state_sh_ok(args: &[&std::path::Path]) {
+    let out = run_state_sh(args);
+    assert!(
+        out.status.success(),
+        "run-state.sh {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `scripts/run-state.sh` carries a run between machines (runs/README.md): saved at a
 /// checkpoint, restored into another folder and resumed, it ends where the uninterrupted run
 /// does, masks included, and its log has no lines from past the saved checkpoint.
@@ -437,34 +457,21 @@ fn a_run_saved_and_restored_by_run_state_sh_resumes_like_the_uninterrupted_one()
     writeln!(log, r#"{{"kind":"train","step":99,"epoch":1,"loss":1.0}}"#).unwrap();
     drop(log);
 
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/run-state.sh");
-    let run_script = |args: &[&std::path::Path]| {
-        let out = std::process::Command::new("bash")
-            .arg(&script)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "run-state.sh {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
     let dest = saved.path().join("runs/tiny");
-    run_script(&[std::path::Path::new("save"), first.path(), &dest]);
+    run_state_sh_ok(&[std::path::Path::new("save"), first.path(), &dest]);
     for f in ["config.json", "log.jsonl", "checkpoint.tar.gz"] {
         assert!(dest.join(f).exists(), "{f} not saved");
     }
     // The same run saved twice gives the same bytes (archives are reproducible).
     let bytes = std::fs::read(dest.join("checkpoint.tar.gz")).unwrap();
-    run_script(&[std::path::Path::new("save"), first.path(), &dest]);
+    run_state_sh_ok(&[std::path::Path::new("save"), first.path(), &dest]);
     assert_eq!(
         bytes,
         std::fs::read(dest.join("checkpoint.tar.gz")).unwrap()
     );
 
     let target = restored.path().join("run");
-    run_script(&[std::path::Path::new("restore"), &dest, &target]);
+    run_state_sh_ok(&[std::path::Path::new("restore"), &dest, &target]);
     assert!(target.join("checkpoint/masks.json").exists());
     let r = train(&target, None, quiet(None, None), &device).unwrap();
     assert!(r.finished);
@@ -493,13 +500,67 @@ fn a_run_saved_and_restored_by_run_state_sh_resumes_like_the_uninterrupted_one()
     assert_eq!(log.matches("\"kind\":\"valid\"").count(), 2);
 
     // Restoring over a run that has a checkpoint is refused, naming the folder.
-    let out = std::process::Command::new("bash")
-        .arg(&script)
-        .args([std::path::Path::new("restore"), &dest, &target])
-        .output()
-        .unwrap();
+    let out = run_state_sh(&[std::path::Path::new("restore"), &dest, &target]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("already has a checkpoint"));
+}
+
+/// `scripts/run-state.sh` carries the models of a run's last three epochs that its checkpoint
+/// has finished (what `zeroskip-train average` takes at the end), and no other epoch's.
+#[test]
+fn run_state_sh_carries_the_last_three_epoch_models_up_to_the_checkpoint() {
+    let corpus = tempfile::tempdir().unwrap();
+    common::tiny_corpus(corpus.path(), 16, 3);
+    let device = Device::flex().autodiff();
+    let (first, saved, restored) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    // 4 epochs of 4 steps; stopped at step 10, so epochs 1 and 2 are finished.
+    let r = train(
+        first.path(),
+        Some(config(corpus.path(), 4)),
+        quiet(Some(10), None),
+        &device,
+    )
+    .unwrap();
+    assert_eq!(r.state.step, 10);
+    let epoch = |run: &std::path::Path, n: &str| run.join("epochs").join(n);
+    // What a machine that went on past the checkpoint would have written.
+    std::fs::create_dir_all(epoch(first.path(), "03")).unwrap();
+    for f in ["model.json", "model.safetensors"] {
+        std::fs::copy(
+            epoch(first.path(), "02").join(f),
+            epoch(first.path(), "03").join(f),
+        )
+        .unwrap();
+    }
+
+    let dest = saved.path().join("runs/tiny");
+    run_state_sh_ok(&[std::path::Path::new("save"), first.path(), &dest]);
+    assert!(dest.join("epoch-02.tar.gz").exists(), "epoch 2 not saved");
+    assert!(
+        !dest.join("epoch-01.tar.gz").exists(),
+        "epoch 1 is not among the last three of 4"
+    );
+    assert!(
+        !dest.join("epoch-03.tar.gz").exists(),
+        "epoch 3 was written past the checkpoint"
+    );
+
+    let target = restored.path().join("run");
+    run_state_sh_ok(&[std::path::Path::new("restore"), &dest, &target]);
+    assert_eq!(
+        std::fs::read(epoch(&target, "02").join("model.safetensors")).unwrap(),
+        std::fs::read(epoch(first.path(), "02").join("model.safetensors")).unwrap()
+    );
+    let r = train(&target, None, quiet(None, None), &device).unwrap();
+    assert!(r.finished);
+    for n in ["02", "03", "04"] {
+        zeroskip_train::train::import(&epoch(&target, n), &Device::flex())
+            .unwrap_or_else(|e| panic!("epoch {n} of the restored run: {e}"));
+    }
 }
 
 #[test]
