@@ -84,8 +84,9 @@ EOF
     rm -f "$dest/best.tar.gz"
   fi
   rm -f "$dest"/epoch-*.tar.gz
-  local nn
-  for nn in $(last_epochs "$run" "$ckpt/state.json"); do
+  local nn epochs
+  epochs=$(last_epochs "$run" "$ckpt/state.json") || exit 1
+  for nn in $epochs; do
     pack "$run/epochs/$nn" "$dest/epoch-$nn.tar.gz"
   done
   echo "run-state: saved $run (step $step) to $dest: $(du -sh "$dest" | cut -f1)"
